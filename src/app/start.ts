@@ -1,0 +1,39 @@
+import { openStore, type Store } from '../db/store.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { DEFAULT_DATABASE_URL, type ConnectOptions } from '../db/connect.js';
+import { buildServer, type Server } from '../http/server.js';
+import { bootstrap, type BootstrapResult } from './bootstrap.js';
+
+export interface Running {
+  store: Store;
+  server: Server;
+  url: string;
+  bootstrap: BootstrapResult;
+  close(): Promise<void>;
+}
+
+/** Open the database, migrate, create the first company and admin if empty, and listen. */
+export async function startApp(options: {
+  databaseUrl?: string;
+  host?: string;
+  port?: number;
+  logLevel?: string;
+  adminPassword?: string;
+  connect?: ConnectOptions;
+}): Promise<Running> {
+  const store = openStore(options.databaseUrl ?? DEFAULT_DATABASE_URL, options.connect);
+  await migrateToLatest(store.read, store.dialect);
+  const boot = await bootstrap(store, options.adminPassword);
+  const server = buildServer({ store, logLevel: options.logLevel });
+  const url = await server.app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
+  return {
+    store,
+    server,
+    url,
+    bootstrap: boot,
+    async close() {
+      await server.app.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,10 @@
+/** Document types that post to the ledger, and the references people read on paper and screens. */
+export const DOCUMENT_PREFIX: Record<string, string> = {
+  'inventory-adjustment': 'ADJ',
+  'sales-order': 'SO',
+};
+
+export function documentReference(documentType: string, documentId: number): string {
+  const prefix = DOCUMENT_PREFIX[documentType] ?? documentType.toUpperCase();
+  return `${prefix}-${String(documentId).padStart(6, '0')}`;
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { defineRoute } from '../../http/route.js';
+import { Cursor, IdParams, Limit, Name, Sku, Unit } from '../../http/schemas.js';
+import { createItem, getItem, listItems, updateItem } from './service.js';
+
+const Tracking = z.enum(['none', 'lot', 'serial']);
+const ItemBody = z.strictObject({
+  sku: Sku,
+  name: Name,
+  unit: Unit.describe('Unit of measure, e.g. pcs, kg, m'),
+  unitPrecision: z.number().int().min(0).max(6).optional().describe('Decimals a quantity of this item may have (0-6, default 0)'),
+  tracking: Tracking.optional(),
+  barcode: z.string().trim().min(1).max(64).nullable().optional(),
+});
+const ItemPatch = z.strictObject({
+  name: Name.optional(),
+  unit: Unit.optional(),
+  unitPrecision: z.number().int().min(0).max(6).optional(),
+  tracking: Tracking.optional(),
+  barcode: z.string().trim().min(1).max(64).nullable().optional(),
+  archived: z.boolean().optional(),
+});
+const ItemView = z.object({
+  id: z.number().int(), sku: z.string(), name: z.string(), unit: z.string(), unitPrecision: z.number().int(),
+  tracking: Tracking, barcode: z.string().nullable(), archived: z.boolean(), createdAt: z.string(), updatedAt: z.string(),
+});
+
+export const itemRoutes = [
+  defineRoute({
+    method: 'POST', path: '/items', tag: 'items', summary: 'Create an item', body: ItemBody,
+    responses: { 201: { description: 'Created', schema: ItemView } },
+    handler: ({ ctx, body }) => createItem(ctx, body),
+  }),
+  defineRoute({
+    method: 'GET', path: '/items', tag: 'items', summary: 'List items (search by sku, name or barcode)',
+    query: z.strictObject({ q: z.string().trim().max(100).optional(), after: Cursor, limit: Limit, includeArchived: z.enum(['true', 'false']).optional() }),
+    responses: { 200: { description: 'A page of items', schema: z.object({ items: z.array(ItemView), next: z.string().optional() }) } },
+    handler: async ({ ctx, query }) => ({
+      status: 200,
+      body: await listItems(ctx, { q: query.q || undefined, after: query.after, limit: query.limit, includeArchived: query.includeArchived === 'true' }),
+    }),
+  }),
+  defineRoute({
+    method: 'GET', path: '/items/{id}', tag: 'items', summary: 'Get an item', params: IdParams,
+    responses: { 200: { description: 'The item', schema: ItemView } },
+    handler: async ({ ctx, params }) => ({ status: 200, body: await getItem(ctx, params.id) }),
+  }),
+  defineRoute({
+    method: 'PATCH', path: '/items/{id}', tag: 'items', summary: 'Update an item (unit, precision and tracking only before it has moves)', params: IdParams, body: ItemPatch,
+    responses: { 200: { description: 'Updated', schema: ItemView } },
+    handler: ({ ctx, params, body }) => updateItem(ctx, params.id, body),
+  }),
+];

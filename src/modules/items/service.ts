@@ -1,0 +1,179 @@
+import { sql } from 'kysely';
+import { conflict, notFound, validationError } from '../../core/errors.js';
+import { num } from '../../db/schema.js';
+import type { DB } from '../../db/schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { ItemsTable } from '../../db/schema.js';
+import { nowIso } from '../../ledger/context.js';
+import { runCommand } from '../../app/command.js';
+import { authorize, type ServiceContext } from '../../app/context.js';
+import type { Tx } from '../../db/store.js';
+
+export type Tracking = 'none' | 'lot' | 'serial';
+
+export interface Item {
+  id: number;
+  sku: string;
+  name: string;
+  unit: string;
+  unitPrecision: number;
+  tracking: Tracking;
+  barcode: string | null;
+  archived: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewItem {
+  sku: string;
+  name: string;
+  unit: string;
+  unitPrecision?: number;
+  tracking?: Tracking;
+  barcode?: string | null;
+}
+
+export interface ItemChanges {
+  name?: string;
+  unit?: string;
+  unitPrecision?: number;
+  tracking?: Tracking;
+  barcode?: string | null;
+  archived?: boolean;
+}
+
+export function toItem(row: Selectable<ItemsTable>): Item {
+  return {
+    id: num(row.id),
+    sku: row.sku,
+    name: row.name,
+    unit: row.unit,
+    unitPrecision: num(row.unit_precision),
+    tracking: row.tracking,
+    barcode: row.barcode,
+    archived: num(row.archived) === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export async function createItem(ctx: ServiceContext, input: NewItem) {
+  authorize(ctx.actor, 'item.write');
+  const { orgId } = ctx.actor;
+  return runCommand(ctx, async ({ tx }) => {
+    const existing = await findItemBySku(tx, orgId, input.sku);
+    if (existing) throw conflict(`an item with sku ${input.sku} already exists`, { id: existing.id });
+    const at = nowIso();
+    const row = await tx
+      .insertInto('items')
+      .values({
+        org_id: orgId,
+        sku: input.sku,
+        name: input.name,
+        unit: input.unit,
+        unit_precision: input.unitPrecision ?? 0,
+        tracking: input.tracking ?? 'none',
+        barcode: input.barcode ?? null,
+        archived: 0,
+        created_at: at,
+        updated_at: at,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const item = toItem(row);
+    return {
+      status: 201,
+      body: item,
+      audit: { action: 'item.create', targetType: 'item', targetId: item.id, detail: { after: item } },
+      events: [{ type: 'item.created', payload: item }],
+    };
+  });
+}
+
+export async function updateItem(ctx: ServiceContext, id: number, changes: ItemChanges) {
+  authorize(ctx.actor, 'item.write');
+  const { orgId } = ctx.actor;
+  return runCommand(ctx, async ({ tx }) => {
+    const before = await tx.selectFrom('items').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+    if (!before) throw notFound(`item ${id}`);
+    const reinterprets =
+      (changes.unit !== undefined && changes.unit !== before.unit) ||
+      (changes.unitPrecision !== undefined && changes.unitPrecision !== num(before.unit_precision)) ||
+      (changes.tracking !== undefined && changes.tracking !== before.tracking);
+    if (reinterprets) {
+      // Existing quantities were entered in the old unit/precision/tracking; changing it would reinterpret them.
+      const used = await tx.selectFrom('moves').select('id').where('org_id', '=', orgId).where('item_id', '=', id).limit(1).executeTakeFirst();
+      const ordered = await tx.selectFrom('sales_order_lines').select('id').where('org_id', '=', orgId).where('item_id', '=', id).limit(1).executeTakeFirst();
+      if (used || ordered) throw conflict('unit, precision and tracking cannot change once the item has moves or order lines');
+    }
+    const row = await tx
+      .updateTable('items')
+      .set({
+        ...(changes.name !== undefined ? { name: changes.name } : {}),
+        ...(changes.unit !== undefined ? { unit: changes.unit } : {}),
+        ...(changes.unitPrecision !== undefined ? { unit_precision: changes.unitPrecision } : {}),
+        ...(changes.tracking !== undefined ? { tracking: changes.tracking } : {}),
+        ...(changes.barcode !== undefined ? { barcode: changes.barcode } : {}),
+        ...(changes.archived !== undefined ? { archived: changes.archived ? 1 : 0 } : {}),
+        updated_at: nowIso(),
+      })
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const item = toItem(row);
+    return {
+      status: 200,
+      body: item,
+      audit: { action: 'item.update', targetType: 'item', targetId: id, detail: { before: toItem(before), after: item } },
+      events: [{ type: 'item.updated', payload: item }],
+    };
+  });
+}
+
+export async function getItem(ctx: ServiceContext, id: number): Promise<Item> {
+  authorize(ctx.actor, 'item.view');
+  const row = await ctx.store.read.selectFrom('items').selectAll().where('org_id', '=', ctx.actor.orgId).where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`item ${id}`);
+  return toItem(row);
+}
+
+export async function listItems(ctx: ServiceContext, filter: { q?: string; after?: number; limit: number; includeArchived?: boolean }) {
+  authorize(ctx.actor, 'item.view');
+  let query = ctx.store.read.selectFrom('items').selectAll().where('org_id', '=', ctx.actor.orgId);
+  if (!filter.includeArchived) query = query.where('archived', '=', 0);
+  if (filter.q) {
+    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb(sql`lower(sku)`, 'like', sql`lower(${pattern}) escape '\\'`),
+        eb(sql`lower(name)`, 'like', sql`lower(${pattern}) escape '\\'`),
+        eb('barcode', '=', filter.q!),
+      ]),
+    );
+  }
+  if (filter.after !== undefined) query = query.where('id', '>', filter.after);
+  const rows = await query.orderBy('id').limit(filter.limit + 1).execute();
+  const items = rows.slice(0, filter.limit).map(toItem);
+  return { items, next: rows.length > filter.limit ? String(items[items.length - 1]!.id) : undefined };
+}
+
+export async function findItemBySku(db: Kysely<DB> | Tx, orgId: number, sku: string): Promise<Item | undefined> {
+  const row = await db.selectFrom('items').selectAll().where('org_id', '=', orgId).where('sku', '=', sku).executeTakeFirst();
+  return row ? toItem(row) : undefined;
+}
+
+/** Items by SKU for a document's lines; unknown SKUs are reported as field errors of those lines. */
+export async function itemsBySku(tx: Tx, orgId: number, lines: Array<{ sku: string }>, field = 'lines'): Promise<Item[]> {
+  const skus = [...new Set(lines.map((l) => l.sku))];
+  const rows = skus.length === 0 ? [] : await tx.selectFrom('items').selectAll().where('org_id', '=', orgId).where('sku', 'in', skus).execute();
+  const bySku = new Map(rows.map((r) => [r.sku, toItem(r)]));
+  const errors = lines.flatMap((l, i) => {
+    const item = bySku.get(l.sku);
+    if (!item) return [{ field: `${field}.${i}.sku`, message: `unknown sku ${l.sku}` }];
+    if (item.archived) return [{ field: `${field}.${i}.sku`, message: `item ${l.sku} is archived` }];
+    return [];
+  });
+  if (errors.length > 0) throw validationError(errors.map((e) => e.message).join('; '), errors);
+  return lines.map((l) => bySku.get(l.sku)!);
+}

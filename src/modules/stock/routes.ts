@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { defineRoute } from '../../http/route.js';
+import { Code, Cursor, Limit, Sku } from '../../http/schemas.js';
+import { moveHistory, stockLevels } from './service.js';
+
+const StockRow = z.object({
+  sku: z.string(), warehouse: z.string(), location: z.string(), lot: z.string().nullable(), expiresOn: z.string().nullable(),
+  onHand: z.number(), reserved: z.number(), available: z.number(),
+});
+const MoveRow = z.object({
+  id: z.number().int(), sku: z.string(), from: z.string(), to: z.string(), quantity: z.number(), lot: z.string().nullable(),
+  document: z.string(), documentType: z.string(), documentId: z.number().int(), unitCost: z.number().nullable(), value: z.number().nullable(), postedAt: z.string(),
+});
+
+export const stockRoutes = [
+  defineRoute({
+    method: 'GET', path: '/stock', tag: 'stock', summary: 'Balances of physical locations: on hand, reserved, available',
+    query: z.strictObject({ sku: Sku.optional(), warehouse: Code.optional(), nonZero: z.enum(['true', 'false']).optional() }),
+    responses: { 200: { description: 'Matching balances', schema: z.object({ items: z.array(StockRow) }) } },
+    handler: async ({ ctx, query }) => ({ status: 200, body: await stockLevels(ctx, { sku: query.sku, warehouse: query.warehouse, nonZero: query.nonZero === 'true' }) }),
+  }),
+  defineRoute({
+    method: 'GET', path: '/moves', tag: 'stock', summary: 'Moves in posting order; pass `next` back as `after` for the next page',
+    query: z.strictObject({ sku: Sku.optional(), after: Cursor, limit: Limit }),
+    responses: { 200: { description: 'A page of moves', schema: z.object({ items: z.array(MoveRow), next: z.string().optional() }) } },
+    handler: async ({ ctx, query }) => ({ status: 200, body: await moveHistory(ctx, query) }),
+  }),
+];

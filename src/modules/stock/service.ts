@@ -1,0 +1,47 @@
+import { toJsonNumber } from '../../core/decimal.js';
+import { authorize, type ServiceContext } from '../../app/context.js';
+import { queryMoves, queryStock } from '../../ledger/queries.js';
+import { findItemBySku } from '../items/service.js';
+
+export async function stockLevels(ctx: ServiceContext, filter: { sku?: string; warehouse?: string; nonZero?: boolean }) {
+  authorize(ctx.actor, 'stock.view');
+  const rows = await queryStock(ctx.store.read, ctx.actor.orgId, filter);
+  return {
+    items: rows.map((r) => ({
+      sku: r.sku,
+      warehouse: r.warehouse,
+      location: r.location,
+      lot: r.lot,
+      expiresOn: r.expiresOn,
+      onHand: toJsonNumber(r.onHand),
+      reserved: toJsonNumber(r.reserved),
+      available: toJsonNumber(r.available),
+    })),
+  };
+}
+
+export async function moveHistory(ctx: ServiceContext, filter: { sku?: string; after?: number; limit: number }) {
+  authorize(ctx.actor, 'stock.view');
+  let itemId: number | undefined;
+  if (filter.sku !== undefined) {
+    const item = await findItemBySku(ctx.store.read, ctx.actor.orgId, filter.sku);
+    if (!item) return { items: [] };
+    itemId = item.id;
+  }
+  const { moves, hasMore } = await queryMoves(ctx.store.read, ctx.actor.orgId, { itemId, afterId: filter.after, limit: filter.limit });
+  const items = moves.map((m) => ({
+    id: m.id,
+    sku: m.sku,
+    from: m.from,
+    to: m.to,
+    quantity: toJsonNumber(m.quantity),
+    lot: m.lot,
+    document: m.document,
+    documentType: m.documentType,
+    documentId: m.documentId,
+    unitCost: m.unitCost === null ? null : toJsonNumber(m.unitCost),
+    value: m.value === null ? null : toJsonNumber(m.value),
+    postedAt: m.postedAt,
+  }));
+  return { items, ...(hasMore ? { next: String(items[items.length - 1]!.id) } : {}) };
+}
