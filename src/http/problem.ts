@@ -14,13 +14,14 @@ export interface Problem {
 export const problemType = (code: string) => `urn:cangku:problem:${code}`;
 
 export function domainProblem(error: DomainError): Problem {
+  // Extensions first: they may never override the members the contract defines.
   return {
+    ...(error.extensions ?? {}),
     type: problemType(error.code),
     title: error.title,
     status: error.status,
     detail: error.message,
     ...(error.errors ? { errors: error.errors } : {}),
-    ...(error.extensions ?? {}),
   };
 }
 

@@ -68,7 +68,7 @@ async function lockOrder(lt: LedgerTx, orgId: number, id: number, next: SalesOrd
   const order = await lockRows(lt, lt.tx.selectFrom('sales_orders').selectAll().where('org_id', '=', orgId).where('id', '=', id)).executeTakeFirst();
   if (!order) throw notFound(`sales order ${id}`);
   if (!TRANSITIONS[order.status].includes(next)) {
-    throw conflict(`sales order ${documentReference(SALES_ORDER, id)} is ${order.status} and cannot become ${next}`, { status: order.status });
+    throw conflict(`sales order ${documentReference(SALES_ORDER, id)} is ${order.status} and cannot become ${next}`, { currentStatus: order.status });
   }
   return order;
 }
