@@ -24,7 +24,7 @@ describe.each(ENGINES)('API on %s', (engine) => {
     expect(await health.json()).toEqual({ status: 'ok' });
     const doc = await fetch(`${api.baseUrl}/api/v1/openapi.json`);
     expect(doc.status).toBe(200);
-    const openapi = await doc.json();
+    const openapi = (await doc.json()) as any;
     expect(openapi.openapi).toMatch(/^3\./);
     for (const path of ['/api/v1/items', '/api/v1/warehouses', '/api/v1/inventory-adjustments', '/api/v1/stock', '/api/v1/sales-orders', '/api/v1/sales-orders/{id}/confirm', '/api/v1/moves', '/api/v1/auth/login']) {
       expect(openapi.paths[path], path).toBeDefined();
@@ -36,7 +36,7 @@ describe.each(ENGINES)('API on %s', (engine) => {
     const anonymous = await fetch(`${api.baseUrl}/api/v1/items`);
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('content-type')).toContain('application/problem+json');
-    expect((await anonymous.json()).type).toMatch(/unauthorized$/);
+    expect(((await anonymous.json()) as any).type).toMatch(/unauthorized$/);
     const bad = await api.call('GET', '/api/v1/items', undefined, { authorization: 'Bearer not-a-token' });
     expect(bad.status).toBe(401);
     const wrong = await api.call('POST', '/api/v1/auth/login', { username: 'admin', password: 'wrong' }, { authorization: '' });

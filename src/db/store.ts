@@ -20,6 +20,8 @@ export interface Store {
   run<T>(command: (tx: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
   readonly describe: string;
+  /** Transactions retried after a deadlock or serialization failure (should stay 0). */
+  readonly retries: number;
 }
 
 /** At most this many commands share one durable SQLite commit. */
@@ -46,6 +48,7 @@ interface Job {
  */
 class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
+  readonly retries = 0;
   private queue: Job[] = [];
   private draining = false;
   constructor(readonly read: Kysely<DB>, readonly describe: string) {}
@@ -115,6 +118,7 @@ const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadloc
 /** PostgreSQL: one pooled transaction per command; row locks are taken in a fixed order. */
 class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
+  retries = 0;
   constructor(readonly read: Kysely<DB>, readonly describe: string) {}
 
   async run<T>(command: (tx: Tx) => Promise<T>): Promise<T> {
@@ -124,7 +128,10 @@ class PostgresStore implements Store {
       } catch (error) {
         const code = (error as { code?: string }).code;
         // Locks are ordered so deadlocks should not happen; retrying keeps a rare one invisible.
-        if (code && RETRYABLE.has(code) && attempt < 3) continue;
+        if (code && RETRYABLE.has(code) && attempt < 3) {
+          this.retries++;
+          continue;
+        }
         throw mapEngineError(error);
       }
     }

@@ -157,6 +157,14 @@ export async function verifyLedger(db: Kysely<DB>, dialect: Dialect): Promise<Ve
     if (!fromValued && toValued) bump(key, toBigInt(f.q), toBigInt(f.v));
     if (fromValued && !toValued) bump(key, -toBigInt(f.q), -toBigInt(f.v));
   }
+  // ...and the quantity the layers hold is what the valued balances hold on hand.
+  const valuedOnHand = new Map<string, bigint>();
+  for (const b of balances) {
+    const kind = kinds.get(`${num(b.org_id)}:${num(b.location_id)}`);
+    if (kind === undefined || !isValued(kind)) continue;
+    const key = `${num(b.org_id)}:${num(b.item_id)}`;
+    valuedOnHand.set(key, (valuedOnHand.get(key) ?? 0n) + toBigInt(b.on_hand));
+  }
   const layers = await db
     .selectFrom('valuation_layers')
     .select(['org_id', 'item_id', sql<string>`sum(remaining_quantity)`.as('q'), sql<string>`sum(remaining_value)`.as('v'), sql<string>`min(remaining_quantity)`.as('minq')])
@@ -168,6 +176,9 @@ export async function verifyLedger(db: Kysely<DB>, dialect: Dialect): Promise<Ve
     layerKeys.add(key);
     const ledger = ledgerValue.get(key) ?? { qty: 0n, value: 0n };
     if (toBigInt(l.minq) < 0n) valuation.push(`item ${key}: a layer has negative remaining quantity`);
+    const onHand = valuedOnHand.get(key) ?? 0n;
+    valuedOnHand.delete(key);
+    if (toBigInt(l.q) !== onHand) valuation.push(`item ${key}: layers hold ${formatScaled(toBigInt(l.q))}, balances hold ${formatScaled(onHand)} on hand`);
     if (toBigInt(l.q) !== ledger.qty || toBigInt(l.v) !== ledger.value) {
       valuation.push(`item ${key}: layers hold ${formatScaled(toBigInt(l.q))} worth ${formatScaled(toBigInt(l.v))}, ledger ${formatScaled(ledger.qty)} worth ${formatScaled(ledger.value)}`);
     }
@@ -175,6 +186,7 @@ export async function verifyLedger(db: Kysely<DB>, dialect: Dialect): Promise<Ve
   for (const [key, v] of ledgerValue) {
     if (!layerKeys.has(key) && (v.qty !== 0n || v.value !== 0n)) valuation.push(`item ${key}: no layers, ledger holds ${formatScaled(v.qty)} worth ${formatScaled(v.value)}`);
   }
+  for (const [key, q] of valuedOnHand) if (q !== 0n) valuation.push(`item ${key}: no valuation layers for ${formatScaled(q)} on hand`);
   check(6, 'remaining valuation layers add up to the stock value of the ledger', valuation);
 
   return { ok: checks.every((c) => c.ok), checks };
