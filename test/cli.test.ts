@@ -47,9 +47,11 @@ describe.each(ENGINES)('cli on %s', (engine) => {
     expect(result.stdout).toContain('every invariant holds');
   });
 
-  it('the database refuses to change or delete a move', async () => {
+  it('the database refuses to change or delete a move or an audit record', async () => {
     await expect(sql`UPDATE moves SET quantity = quantity + 1`.execute(api.db.store.read)).rejects.toThrow(/immutable/);
     await expect(sql`DELETE FROM moves`.execute(api.db.store.read)).rejects.toThrow(/immutable/);
+    await expect(sql`UPDATE audit_log SET action = 'nothing'`.execute(api.db.store.read)).rejects.toThrow(/append-only/);
+    await expect(sql`DELETE FROM audit_log`.execute(api.db.store.read)).rejects.toThrow(/append-only/);
   });
 
   it('verify exits 1 with a readable report when a balance is tampered with', async () => {

@@ -187,6 +187,41 @@ const commandsArb: fc.Arbitrary<Command[]> = fc
   .tuple(openingArb, fc.array(commandArb, { minLength: MIN_STEPS - 4, maxLength: MAX_STEPS - 8 }))
   .map(([opening, rest]) => [...opening, ...rest]);
 
+/**
+ * A hand-written scenario that fast-check runs before the random ones, so that every outcome the
+ * suite asserts on is taken at least once whatever the seed. Items: 0 = U (precision 0),
+ * 1 = D (precision 2), 2 = L (lots, precision 1). Places: 0 = PW1/Stock, 1 = PW1/Stock/B1,
+ * 2 = PW2/Stock. Lots: 0 = PAST (expired), 1 = SOON, 2 = LATE, 3 = NONE.
+ */
+const adjust = (place: number, item: number, lot: number, count: number, sign: 1 | -1, cost: number | null = null): Command => ({ kind: 'adjust', place, item, lot, count, sign, cost });
+const SCENARIO: Command[] = [
+  adjust(0, 0, 0, 1000, 1, 250), // 10 U in PW1/Stock at 2.50
+  adjust(1, 0, 0, 500, 1), // 5 U in the bin (last cost)
+  adjust(0, 2, 0, 1000, 1, 100), // 10.0 L of the expired lot
+  adjust(0, 2, 2, 400, 1, 120), // 4.0 L, LATE
+  adjust(1, 2, 1, 300, 1), // 3.0 L, SOON, in the bin
+  adjust(2, 1, 0, 1234, 1, 1999), // 12.34 D in PW2
+  // 12 U (stock location first, then the bin) and 5.0 L (SOON first, then LATE; never PAST).
+  { kind: 'order', warehouse: 0, lines: [{ item: 0, count: 1200 }, { item: 2, count: 500 }], confirm: true },
+  // 3.5 L on two lines of one item: only 2.0 is left that has not expired.
+  { kind: 'order', warehouse: 0, lines: [{ item: 2, count: 300 }, { item: 2, count: 50 }], confirm: true },
+  adjust(0, 2, 0, 1000, -1), // expired stock can be written off
+  adjust(0, 0, 0, 100, -1), // all 10 U there are reserved: insufficient
+  adjust(1, 0, 0, 300, -1), // 3 of the 5 U in the bin are free
+  { kind: 'ship', prefer: 'draft', pick: 0 }, // conflict
+  { kind: 'ship', prefer: 'confirmed', pick: 0 }, // 4 moves
+  { kind: 'ship', prefer: 'shipped', pick: 0 }, // conflict
+  // Exactly what is available, on two lines: 12.34 D.
+  { kind: 'order', warehouse: 1, lines: [{ item: 1, count: 500 }, { item: 1, count: 734 }], confirm: true },
+  { kind: 'cancel', prefer: 'confirmed', pick: 0 },
+  { kind: 'ship', prefer: 'cancelled', pick: 0 }, // conflict
+  { kind: 'confirm', prefer: 'cancelled', pick: 0 }, // conflict
+  { kind: 'cancel', prefer: 'draft', pick: 0 },
+  { kind: 'invalid-adjust', place: 0, item: 1, lot: 0, count: 100, variant: 'decimals' },
+  { kind: 'invalid-adjust', place: 0, item: 2, lot: 0, count: 100, variant: 'lot' },
+  { kind: 'invalid-adjust', place: 2, item: 0, lot: 0, count: 100, variant: 'zero' },
+];
+
 /** A raw size maps to whole steps of the item's precision: raw/100 units, rounded up to a step. */
 const countFor = (raw: number, precision: number) => Math.ceil(raw / 10 ** (2 - precision));
 
@@ -579,12 +614,18 @@ describe.each(ENGINES)('stock ledger model on %s', (engine: Engine) => {
     const started = Date.now();
     await fc.assert(
       fc.asyncProperty(commandsArb, (commands) => runScenario(world, commands)),
-      { numRuns: NUM_RUNS },
+      { numRuns: NUM_RUNS, examples: [[SCENARIO]] },
     );
     const summary = [...world.outcomes.entries()].sort().map(([k, v]) => `${k}=${v}`).join(' ');
     console.log(`[${engine}] ${NUM_RUNS} runs in ${Date.now() - started} ms: ${summary}`);
-    // The paths that matter were really taken (they are common: each is dozens per suite).
-    for (const outcome of ['adjust+:ok', 'adjust-:ok', 'adjust-:insufficient-stock', 'confirm(draft):ok', 'confirm(draft):insufficient-stock', 'ship(confirmed):ok', 'cancel(confirmed):ok', 'ship(draft):conflict']) {
+    // The paths that matter were really taken (SCENARIO takes each of them at least once).
+    for (const outcome of [
+      'adjust+:ok', 'adjust-:ok', 'adjust-:insufficient-stock', 'adjust-(expired lot):ok',
+      'confirm(draft):ok', 'confirm(draft):insufficient-stock', 'confirm(cancelled):conflict',
+      'ship(confirmed):ok', 'ship(draft):conflict', 'ship(cancelled):conflict', 'ship(shipped):conflict',
+      'cancel(confirmed):ok', 'cancel(draft):ok',
+      'invalid-adjust(decimals):validation', 'invalid-adjust(lot):validation', 'invalid-adjust(zero):validation',
+    ]) {
       expect(world.outcomes.get(outcome) ?? 0, `outcome ${outcome} never happened`).toBeGreaterThan(0);
     }
     await assertLedgerVerified(world.db.store);

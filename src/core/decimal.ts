@@ -9,6 +9,7 @@ export const SCALE = 6;
 const FACTOR = 10n ** BigInt(SCALE);
 /** Largest magnitude accepted from outside: keeps every product qty*cost inside int64 after scaling. */
 export const MAX_INPUT_INTEGER_DIGITS = 12;
+export const MAX_SIGNIFICANT_DIGITS = 15;
 
 export type Scaled = bigint;
 
@@ -71,6 +72,8 @@ export function parseScaled(value: number | string, maxDecimals: number = SCALE)
   }
   const whole = wholeRaw.replace(/^0+/, '');
   if (whole.length > MAX_INPUT_INTEGER_DIGITS) throw new DecimalFormatError('is out of range');
+  // A JSON number (a double) carries 15 significant digits exactly; more would not come back as sent.
+  if ((whole + frac).replace(/^0+/, '').length > MAX_SIGNIFICANT_DIGITS) throw new DecimalFormatError(`has more than ${MAX_SIGNIFICANT_DIGITS} significant digits`);
   const scaled = BigInt(whole || '0') * FACTOR + BigInt((frac + '0'.repeat(SCALE)).slice(0, SCALE) || '0');
   return negative ? -scaled : scaled;
 }

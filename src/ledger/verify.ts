@@ -95,7 +95,7 @@ export async function verifyLedger(db: Kysely<DB>, dialect: Dialect): Promise<Ve
     ? await sql<{ name: string }>`SELECT tgname AS name FROM pg_trigger WHERE tgrelid = 'moves'::regclass AND NOT tgisinternal AND tgenabled <> 'D'`.execute(db)
     : await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'moves'`.execute(db);
   const names = new Set(triggers.rows.map((r) => r.name));
-  const required = dialect === 'postgres' ? ['moves_immutable'] : ['moves_no_update', 'moves_no_delete'];
+  const required = dialect === 'postgres' ? ['moves_append_only'] : ['moves_no_update', 'moves_no_delete'];
   for (const name of required) if (!names.has(name)) immutability.push(`trigger ${name} that refuses changes to moves is missing or disabled`);
   const postingTotals = await db
     .selectFrom('postings as p')

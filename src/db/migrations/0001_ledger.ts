@@ -22,6 +22,21 @@ export function ledgerMigration(dialect: Dialect) {
     return t;
   }
 
+  /** The database itself refuses UPDATE and DELETE on the table (moves: invariant 4). */
+  async function appendOnly(db: Kysely<any>, tableName: string, message: string) {
+    if (pg) {
+      await sql.raw(`CREATE OR REPLACE FUNCTION cangku_${tableName}_append_only() RETURNS trigger AS $$
+        BEGIN RAISE EXCEPTION '${message}'; END; $$ LANGUAGE plpgsql`).execute(db);
+      await sql.raw(`CREATE TRIGGER ${tableName}_append_only BEFORE UPDATE OR DELETE ON ${tableName}
+        FOR EACH ROW EXECUTE FUNCTION cangku_${tableName}_append_only()`).execute(db);
+    } else {
+      for (const op of ['update', 'delete']) {
+        await sql.raw(`CREATE TRIGGER ${tableName}_no_${op} BEFORE ${op.toUpperCase()} ON ${tableName}
+          BEGIN SELECT RAISE(ABORT, '${message}'); END`).execute(db);
+      }
+    }
+  }
+
   return {
     async up(db: Kysely<any>): Promise<void> {
       await db.schema
@@ -134,18 +149,7 @@ export function ledgerMigration(dialect: Dialect) {
       await db.schema.createIndex('moves_posting_idx').on('moves').columns(['org_id', 'posting_id']).execute();
       await db.schema.createIndex('moves_document_idx').on('moves').columns(['org_id', 'document_type', 'document_id']).execute();
 
-      // Moves are never updated or deleted (invariant 4): the database itself refuses.
-      if (pg) {
-        await sql`CREATE OR REPLACE FUNCTION cangku_moves_immutable() RETURNS trigger AS $$
-          BEGIN RAISE EXCEPTION 'moves are immutable: post a reversing move instead'; END; $$ LANGUAGE plpgsql`.execute(db);
-        await sql`CREATE TRIGGER moves_immutable BEFORE UPDATE OR DELETE ON moves
-          FOR EACH ROW EXECUTE FUNCTION cangku_moves_immutable()`.execute(db);
-      } else {
-        await sql`CREATE TRIGGER moves_no_update BEFORE UPDATE ON moves
-          BEGIN SELECT RAISE(ABORT, 'moves are immutable: post a reversing move instead'); END`.execute(db);
-        await sql`CREATE TRIGGER moves_no_delete BEFORE DELETE ON moves
-          BEGIN SELECT RAISE(ABORT, 'moves are immutable: post a reversing move instead'); END`.execute(db);
-      }
+      await appendOnly(db, 'moves', 'moves are immutable: post a reversing move instead');
 
       await table(db, 'reservations')
         .addColumn('document_type', 'text', (c) => c.notNull())
@@ -231,6 +235,7 @@ export function ledgerMigration(dialect: Dialect) {
         .addColumn('request_id', 'text')
         .addColumn('detail', 'text')
         .execute();
+      await appendOnly(db, 'audit_log', 'the audit log is append-only');
 
       await table(db, 'outbox_events')
         .addColumn('type', 'text', (c) => c.notNull())
