@@ -8,6 +8,11 @@
  *
  * Each run gets fresh items (SKUs unique to the run) in one database per engine, so runs cannot
  * see each other's stock; the two warehouses and the bin are shared and hold nothing else.
+ *
+ * A second property posts multi-line adjustments whose lines may meet on the same stock with both
+ * signs: they must be all-or-nothing and answer with a DomainError, never an internal error.
+ *
+ * LEDGER_PROPERTY_RUNS=100 npx vitest run test/ledger.property.test.ts  runs longer searches.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -23,6 +28,9 @@ import { verifyLedger, formatReport } from '../src/ledger/verify.js';
 import { countMoves } from '../src/ledger/queries.js';
 
 const NUM_RUNS = Number(process.env.LEDGER_PROPERTY_RUNS ?? 15);
+/** Shrinking a failure replays whole sequences against the database: give it time, but bounded. */
+const SHRINK_BUDGET_MS = Math.max(60_000, NUM_RUNS * 3_000);
+const TEST_TIMEOUT_MS = 2 * SHRINK_BUDGET_MS;
 const MIN_STEPS = 20;
 const MAX_STEPS = 30;
 
@@ -87,7 +95,7 @@ const LOTS: LotSpec[] = [
 
 interface PlaceSpec {
   warehouse: number;
-  /** Location code as the stock query reports it; `undefined` = the warehouse's stock location. */
+  /** Location code as the stock query reports it. */
   code: string;
   bin: boolean;
   /** Order of the location ids within a warehouse (stock location before the bin). */
@@ -104,15 +112,23 @@ const PLACES: PlaceSpec[] = [
 // Commands.
 
 type Prefer = 'draft' | 'confirmed' | 'cancelled' | 'shipped' | 'any';
+/** Quantities on the boundary of what is available, computed from the model when the command runs. */
+type Edge = 'none' | 'all' | 'over';
 
 type Command =
-  | { kind: 'adjust'; place: number; item: number; lot: number; count: number; sign: 1 | -1; cost: number | null }
+  /** `edge` (outgoing only): 'all' takes exactly what is available there, 'over' one step more. */
+  | { kind: 'adjust'; place: number; item: number; lot: number; count: number; sign: 1 | -1; cost: number | null; edge: Edge }
   | { kind: 'invalid-adjust'; place: number; item: number; lot: number; count: number; variant: 'decimals' | 'zero' | 'lot' }
-  | { kind: 'order'; warehouse: number; lines: Array<{ item: number; count: number }>; confirm: boolean }
-  | { kind: 'confirm' | 'cancel' | 'ship'; prefer: Prefer; pick: number };
+  /** `edge`: the last line asks for exactly what is left available of its item ('all') or one step more ('over'). */
+  | { kind: 'order'; warehouse: number; lines: Array<{ item: number; count: number }>; confirm: boolean; edge: Edge }
+  | { kind: 'confirm' | 'cancel' | 'ship'; prefer: Prefer; pick: number }
+  /** Several lines in one adjustment (one place), possibly on the same stock with both signs. */
+  | { kind: 'multi-adjust'; place: number; lines: Array<{ item: number; lot: number; count: number; sign: 1 | -1 }>; cost: number | null };
 
-const itemArb = fc.integer({ min: 0, max: ITEMS.length - 1 });
-const placeArb = fc.integer({ min: 0, max: PLACES.length - 1 });
+// The lot-tracked item and the warehouse with a bin come up more often: that is where allocation order shows.
+const itemArb = fc.constantFrom(0, 1, 2, 2);
+const placeArb = fc.constantFrom(0, 0, 1, 1, 2);
+const edgeArb = fc.constantFrom<Edge>('none', 'none', 'all', 'over');
 const lotArb = fc.integer({ min: 0, max: LOTS.length - 1 });
 /** Raw size 1..1500, mapped per item to at most 15 units in its smallest steps (see countFor). */
 const countArb = fc.integer({ min: 1, max: 1500 });
@@ -131,6 +147,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
       count: fc.integer({ min: 1, max: 3000 }), // up to 30 units in
       sign: fc.constant<1 | -1>(1),
       cost: fc.option(fc.integer({ min: 0, max: 99_999 }), { nil: null, freq: 2 }),
+      edge: fc.constant<Edge>('none'),
     }),
   },
   {
@@ -143,6 +160,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
       count: countArb, // up to 15 units out
       sign: fc.constant<1 | -1>(-1),
       cost: fc.constant(null),
+      edge: edgeArb,
     }),
   },
   {
@@ -163,6 +181,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
       warehouse: fc.integer({ min: 0, max: WAREHOUSES.length - 1 }),
       lines: fc.array(fc.record({ item: itemArb, count: fc.integer({ min: 1, max: 300 }) }), { minLength: 1, maxLength: 3 }),
       confirm: fc.constantFrom(true, true, true, false),
+      edge: edgeArb,
     }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('confirm' as const), prefer: preferArb, pick: pickArb }) },
@@ -180,11 +199,41 @@ const openingArb = fc.array(
     count: fc.integer({ min: 1000, max: 3000 }),
     sign: fc.constant<1 | -1>(1),
     cost: fc.option(fc.integer({ min: 0, max: 99_999 }), { nil: null }),
+    edge: fc.constant<Edge>('none'),
   }),
   { minLength: 4, maxLength: 8 },
 );
 const commandsArb: fc.Arbitrary<Command[]> = fc
   .tuple(openingArb, fc.array(commandArb, { minLength: MIN_STEPS - 4, maxLength: MAX_STEPS - 8 }))
+  .map(([opening, rest]) => [...opening, ...rest]);
+
+/** Multi-line adjustments on few stock keys, so that lines often meet on the same stock. */
+const multiAdjustArb: fc.Arbitrary<Command> = fc.record({
+  kind: fc.constant('multi-adjust' as const),
+  place: fc.constantFrom(0, 1),
+  lines: fc.array(
+    fc.record({ item: fc.constantFrom(0, 2), lot: fc.constantFrom(2, 3), count: fc.integer({ min: 1, max: 1000 }), sign: fc.constantFrom<1 | -1>(1, -1) }),
+    { minLength: 2, maxLength: 3 },
+  ),
+  cost: fc.option(fc.integer({ min: 0, max: 99_999 }), { nil: null }),
+});
+const multiAdjustSequenceArb: fc.Arbitrary<Command[]> = fc
+  .tuple(
+    fc.array(
+      fc.record({
+        kind: fc.constant('adjust' as const),
+        place: fc.constantFrom(0, 1, 2),
+        item: fc.constantFrom(0, 2),
+        lot: fc.constantFrom(2, 3),
+        count: fc.integer({ min: 100, max: 1000 }),
+        sign: fc.constant<1 | -1>(1),
+        cost: fc.option(fc.integer({ min: 0, max: 99_999 }), { nil: null }),
+        edge: fc.constant<Edge>('none'),
+      }),
+      { maxLength: 3 },
+    ),
+    fc.array(multiAdjustArb, { minLength: 3, maxLength: 8 }),
+  )
   .map(([opening, rest]) => [...opening, ...rest]);
 
 /**
@@ -193,7 +242,7 @@ const commandsArb: fc.Arbitrary<Command[]> = fc
  * 1 = D (precision 2), 2 = L (lots, precision 1). Places: 0 = PW1/Stock, 1 = PW1/Stock/B1,
  * 2 = PW2/Stock. Lots: 0 = PAST (expired), 1 = SOON, 2 = LATE, 3 = NONE.
  */
-const adjust = (place: number, item: number, lot: number, count: number, sign: 1 | -1, cost: number | null = null): Command => ({ kind: 'adjust', place, item, lot, count, sign, cost });
+const adjust = (place: number, item: number, lot: number, count: number, sign: 1 | -1, cost: number | null = null, edge: Edge = 'none'): Command => ({ kind: 'adjust', place, item, lot, count, sign, cost, edge });
 const SCENARIO: Command[] = [
   adjust(0, 0, 0, 1000, 1, 250), // 10 U in PW1/Stock at 2.50
   adjust(1, 0, 0, 500, 1), // 5 U in the bin (last cost)
@@ -202,17 +251,19 @@ const SCENARIO: Command[] = [
   adjust(1, 2, 1, 300, 1), // 3.0 L, SOON, in the bin
   adjust(2, 1, 0, 1234, 1, 1999), // 12.34 D in PW2
   // 12 U (stock location first, then the bin) and 5.0 L (SOON first, then LATE; never PAST).
-  { kind: 'order', warehouse: 0, lines: [{ item: 0, count: 1200 }, { item: 2, count: 500 }], confirm: true },
+  { kind: 'order', warehouse: 0, lines: [{ item: 0, count: 1200 }, { item: 2, count: 500 }], confirm: true, edge: 'none' },
   // 3.5 L on two lines of one item: only 2.0 is left that has not expired.
-  { kind: 'order', warehouse: 0, lines: [{ item: 2, count: 300 }, { item: 2, count: 50 }], confirm: true },
+  { kind: 'order', warehouse: 0, lines: [{ item: 2, count: 300 }, { item: 2, count: 50 }], confirm: true, edge: 'none' },
   adjust(0, 2, 0, 1000, -1), // expired stock can be written off
   adjust(0, 0, 0, 100, -1), // all 10 U there are reserved: insufficient
-  adjust(1, 0, 0, 300, -1), // 3 of the 5 U in the bin are free
+  adjust(1, 0, 0, 1, -1, null, 'over'), // 3 of the 5 U in the bin are free: 4 is one too many
+  adjust(1, 0, 0, 1, -1, null, 'all'), // ...3 is exactly right
   { kind: 'ship', prefer: 'draft', pick: 0 }, // conflict
   { kind: 'ship', prefer: 'confirmed', pick: 0 }, // 4 moves
   { kind: 'ship', prefer: 'shipped', pick: 0 }, // conflict
-  // Exactly what is available, on two lines: 12.34 D.
-  { kind: 'order', warehouse: 1, lines: [{ item: 1, count: 500 }, { item: 1, count: 734 }], confirm: true },
+  // 12.34 D are available in PW2: two lines asking one cent more, then exactly that.
+  { kind: 'order', warehouse: 1, lines: [{ item: 1, count: 500 }, { item: 1, count: 735 }], confirm: true, edge: 'over' }, // 12.35: one cent short
+  { kind: 'order', warehouse: 1, lines: [{ item: 1, count: 500 }, { item: 1, count: 734 }], confirm: true, edge: 'all' },
   { kind: 'cancel', prefer: 'confirmed', pick: 0 },
   { kind: 'ship', prefer: 'cancelled', pick: 0 }, // conflict
   { kind: 'confirm', prefer: 'cancelled', pick: 0 }, // conflict
@@ -386,10 +437,14 @@ async function step(run: Run, command: Command): Promise<number> {
       const item = ITEMS[command.item]!;
       const place = PLACES[command.place]!;
       const lot = LOTS[command.lot]!;
-      const n = countFor(command.count, item.precision);
-      const q = quantity(n * command.sign, item.precision);
       const key = Model.key(command.item, command.place, item.lotTracked ? lot.code : '');
       const b = model.balance(key);
+      let n = countFor(command.count, item.precision);
+      const stepUnits = 10n ** BigInt(6 - item.precision);
+      if (command.sign < 0 && command.edge !== 'none' && b.onHand > b.reserved) {
+        n = Number((b.onHand - b.reserved) / stepUnits) + (command.edge === 'over' ? 1 : 0);
+      }
+      const q = quantity(n * command.sign, item.precision);
       const expectOk = command.sign > 0 || -q.scaled <= b.onHand - b.reserved;
       const input = adjustmentInput(run, place, item, run.skus[command.item]!, lot, q.json, command.sign > 0 ? command.cost : null);
       const result = await attempt(() => postAdjustment(ctx, input));
@@ -433,6 +488,15 @@ async function step(run: Run, command: Command): Promise<number> {
         const item = ITEMS[l.item]!;
         return { item: l.item, ...quantity(countFor(l.count, item.precision), item.precision) };
       });
+      if (command.edge !== 'none') {
+        // The last line takes what the other lines of its item leave available (or one step more).
+        const last = lines[lines.length - 1]!;
+        const precision = ITEMS[last.item]!.precision;
+        const available = model.candidates(last.item, command.warehouse, today).reduce((sum, c) => sum + c.available, 0n);
+        const others = lines.slice(0, -1).filter((l) => l.item === last.item).reduce((sum, l) => sum + l.scaled, 0n);
+        const steps = (available - others) / 10n ** BigInt(6 - precision) + (command.edge === 'over' ? 1n : 0n);
+        if (steps > 0n) lines[lines.length - 1] = { item: last.item, ...quantity(Number(steps), precision) };
+      }
       const input = { customer: 'Property Customer', warehouse: WAREHOUSES[command.warehouse]!, lines: lines.map((l) => ({ sku: run.skus[l.item]!, quantity: l.json })) };
       const created = await attempt(() => createSalesOrder(ctx, input));
       if (!created.ok) throw new Error(`creating an order failed with ${created.code}: ${created.error.message}`);
@@ -443,6 +507,41 @@ async function step(run: Run, command: Command): Promise<number> {
       run.log.push(`order #${order.id} created ${JSON.stringify(input)}`);
       if (!command.confirm) return 0;
       return transition(run, 'confirm', order, today);
+    }
+
+    case 'multi-adjust': {
+      const place = PLACES[command.place]!;
+      const input: AdjustmentInput = { warehouse: WAREHOUSES[place.warehouse]!, ...(place.bin ? { location: place.code } : {}), reason: 'property test', lines: [] };
+      const net = new Map<string, bigint>();
+      const signs = new Map<string, Set<number>>();
+      for (const line of command.lines) {
+        const item = ITEMS[line.item]!;
+        const lot = LOTS[line.lot]!;
+        const q = quantity(countFor(line.count, item.precision) * line.sign, item.precision);
+        const cost = line.sign > 0 ? command.cost : null;
+        input.lines.push(adjustmentInput(run, place, item, run.skus[line.item]!, lot, q.json, cost).lines[0]!);
+        const key = Model.key(line.item, command.place, item.lotTracked ? lot.code : '');
+        net.set(key, (net.get(key) ?? 0n) + q.scaled);
+        signs.set(key, new Set([...(signs.get(key) ?? []), line.sign]));
+      }
+      // Lines are netted per stock (item, location, lot) before the check (src/ledger/post.ts).
+      const short = [...net].filter(([key, delta]) => delta < 0n && -delta > model.balance(key).onHand - model.balance(key).reserved);
+      const offsetting = [...signs.values()].some((s) => s.size > 1);
+      const result = await attempt(() => postAdjustment(ctx, input));
+      const outcome = `multi-adjust(${offsetting ? 'offsetting' : 'plain'}):${result.ok ? 'ok' : result.code}`;
+      count(world, outcome);
+      run.log.push(`${outcome}  ${JSON.stringify(input)}`);
+      if (short.length > 0) {
+        expect(result.ok ? 'ok' : result.code, `short on ${short.map(([k]) => k).join(', ')}`).toBe('insufficient-stock');
+        return 0;
+      }
+      if (!result.ok) {
+        // Lines that offset each other on one stock may be refused (a clean 4xx), never half-applied.
+        if (offsetting && ['insufficient-stock', 'validation'].includes(result.code)) return 0;
+        throw new Error(`adjustment should succeed, failed with ${result.code}: ${result.error.message}`);
+      }
+      for (const [key, delta] of net) model.balance(key).onHand += delta;
+      return command.lines.length;
     }
 
     case 'confirm':
@@ -614,10 +713,16 @@ describe.each(ENGINES)('stock ledger model on %s', (engine: Engine) => {
     const started = Date.now();
     await fc.assert(
       fc.asyncProperty(commandsArb, (commands) => runScenario(world, commands)),
-      { numRuns: NUM_RUNS, examples: [[SCENARIO]] },
+      {
+        numRuns: NUM_RUNS,
+        examples: [[SCENARIO]],
+        // A passing run takes ~2-5 s (SQLite) and ~8-15 s (PostgreSQL). After a failure, shrinking
+        // replays whole sequences; it is cut off after the budget and reports the smallest case found.
+        interruptAfterTimeLimit: SHRINK_BUDGET_MS,
+      },
     );
     const summary = [...world.outcomes.entries()].sort().map(([k, v]) => `${k}=${v}`).join(' ');
-    console.log(`[${engine}] ${NUM_RUNS} runs in ${Date.now() - started} ms: ${summary}`);
+    console.log(`[${engine}] ${world.runs} command sequences (SCENARIO, then random ones) in ${Date.now() - started} ms: ${summary}`);
     // The paths that matter were really taken (SCENARIO takes each of them at least once).
     for (const outcome of [
       'adjust+:ok', 'adjust-:ok', 'adjust-:insufficient-stock', 'adjust-(expired lot):ok',
@@ -629,5 +734,16 @@ describe.each(ENGINES)('stock ledger model on %s', (engine: Engine) => {
       expect(world.outcomes.get(outcome) ?? 0, `outcome ${outcome} never happened`).toBeGreaterThan(0);
     }
     await assertLedgerVerified(world.db.store);
-  }, 120_000);
+  }, TEST_TIMEOUT_MS);
+
+  // Fails today on both engines: lines +x and -y (y <= x) of one item on empty stock pass the
+  // netted balance check, then the outgoing line's FIFO valuation runs before the incoming line's
+  // layer exists and postMoves throws a plain Error ("valuation layers of item N are short by ...").
+  // The command is rolled back, but the caller gets an internal error (HTTP 500), not an answer.
+  it('multi-line adjustments are all-or-nothing and never an internal error', async () => {
+    await fc.assert(
+      fc.asyncProperty(multiAdjustSequenceArb, (commands) => runScenario(world, commands)),
+      { numRuns: 10, interruptAfterTimeLimit: SHRINK_BUDGET_MS },
+    );
+  }, TEST_TIMEOUT_MS);
 });

@@ -7,8 +7,13 @@
  */
 export const SCALE = 6;
 const FACTOR = 10n ** BigInt(SCALE);
-/** Largest magnitude accepted from outside: keeps every product qty*cost inside int64 after scaling. */
+/**
+ * Largest magnitude accepted from outside: 10^12 units is 10^18 micro-units, below int64's 9.2 * 10^18.
+ * Products (qty * cost) can exceed it and go through `valueOf`, which refuses what does not fit.
+ */
 export const MAX_INPUT_INTEGER_DIGITS = 12;
+/** Largest value (qty * cost) a move may carry, scaled: 10^12 currency units, with room for sums. */
+export const MAX_SCALED_VALUE = 10n ** 18n;
 export const MAX_SIGNIFICANT_DIGITS = 15;
 
 export type Scaled = bigint;
@@ -110,6 +115,13 @@ export function toBigInt(value: unknown): bigint {
 /** Product of two scaled values, rounded half away from zero back to the scale. */
 export function multiplyScaled(a: Scaled, b: Scaled): Scaled {
   return divideRounded(a * b, FACTOR);
+}
+
+/** The value of `quantity` at `unitCost`, refused (out of range) when it would not fit a 64-bit column. */
+export function valueOf(quantity: Scaled, unitCost: Scaled): Scaled {
+  const value = multiplyScaled(quantity, unitCost);
+  if (value > MAX_SCALED_VALUE || value < -MAX_SCALED_VALUE) throw new DecimalFormatError('makes a value out of range (quantity x unit cost above 10^12)');
+  return value;
 }
 
 /** a / b rounded half away from zero. */

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { toBigInt, multiplyScaled } from '../core/decimal.js';
+import { DecimalFormatError, toBigInt, valueOf } from '../core/decimal.js';
 import { DomainError, validationError } from '../core/errors.js';
 import { num, type LocationKind } from '../db/schema.js';
 import { nowIso, type LedgerTx } from './context.js';
@@ -58,7 +58,10 @@ interface Delta {
   itemId: number;
   locationId: number;
   lotId: number;
+  /** Net change of on hand. */
   onHand: bigint;
+  /** Everything leaving the balance: must be covered by what was there before this posting. */
+  out: bigint;
   reserved: bigint;
   physical: boolean;
 }
@@ -110,7 +113,12 @@ export async function postMoves(lt: LedgerTx, request: PostingRequest): Promise<
       values.set(move, { unitCost: null, value });
     } else if (!fromValued && toValued) {
       const unitCost = move.unitCost ?? (await lastUnitCost(lt, orgId, move.itemId));
-      values.set(move, { unitCost, value: multiplyScaled(move.quantity, unitCost) });
+      try {
+        values.set(move, { unitCost, value: valueOf(move.quantity, unitCost) });
+      } catch (error) {
+        if (error instanceof DecimalFormatError) throw validationError(`the value of ${move.quantity} at ${unitCost} ${error.message}`);
+        throw error;
+      }
     } else {
       values.set(move, { unitCost: null, value: null }); // stays within the company's value
     }
@@ -147,7 +155,7 @@ export async function postMoves(lt: LedgerTx, request: PostingRequest): Promise<
   }));
   for (const move of posted) {
     if (!isValued(kinds.get(move.fromLocationId)!) && isValued(kinds.get(move.toLocationId)!)) {
-      await openLayer(lt, orgId, { itemId: move.itemId, moveId: move.id, quantity: move.quantity, unitCost: move.unitCost ?? 0n }, postedAt);
+      await openLayer(lt, orgId, { itemId: move.itemId, moveId: move.id, quantity: move.quantity, unitCost: move.unitCost ?? 0n, value: move.value ?? 0n }, postedAt);
     }
   }
   return { postingId, moves: posted };
@@ -174,8 +182,9 @@ function collectDeltas(moves: MoveRequest[], kinds: Map<number, LocationKind>): 
   const deltas = new Map<string, Delta>();
   const add = (itemId: number, locationId: number, lotId: number, onHand: bigint, reserved: bigint) => {
     const key = balanceKey(itemId, locationId, lotId);
-    const delta = deltas.get(key) ?? { itemId, locationId, lotId, onHand: 0n, reserved: 0n, physical: isPhysical(kinds.get(locationId)!) };
+    const delta = deltas.get(key) ?? { itemId, locationId, lotId, onHand: 0n, out: 0n, reserved: 0n, physical: isPhysical(kinds.get(locationId)!) };
     delta.onHand += onHand;
+    if (onHand < 0n) delta.out -= onHand;
     delta.reserved += reserved;
     deltas.set(key, delta);
   };
@@ -189,15 +198,17 @@ function collectDeltas(moves: MoveRequest[], kinds: Map<number, LocationKind>): 
 }
 
 /**
- * Physical balances that shrink are changed by one conditional statement that keeps
- * 0 <= reserved <= on hand (invariant 3); no balance is read, decided on and written back.
- * Growing and virtual balances are upserted.
+ * Physical balances that stock leaves are changed by one conditional statement that keeps
+ * 0 <= reserved <= on hand (invariant 3); no balance is read, decided on and written back. What
+ * leaves must be covered by what was there before the posting (stock arriving in the same posting
+ * does not count), so outgoing stock is always covered by existing valuation layers too.
+ * Balances stock only enters, and virtual balances, are upserted.
  */
 async function applyBalanceDeltas(lt: LedgerTx, orgId: number, deltas: Delta[]): Promise<void> {
   const shortages: Shortage[] = [];
   for (const d of deltas) {
-    if (d.onHand === 0n && d.reserved === 0n) continue;
-    if (d.physical && (d.onHand < 0n || d.reserved < 0n)) {
+    if (d.onHand === 0n && d.out === 0n && d.reserved === 0n) continue;
+    if (d.physical && (d.out > 0n || d.reserved < 0n)) {
       const result = await lt.tx
         .updateTable('balances')
         .set({ on_hand: sql`on_hand + ${d.onHand}`, reserved: sql`reserved + ${d.reserved}` })
@@ -206,7 +217,7 @@ async function applyBalanceDeltas(lt: LedgerTx, orgId: number, deltas: Delta[]):
         .where('location_id', '=', d.locationId)
         .where('lot_id', '=', d.lotId)
         .where(sql<boolean>`reserved + ${d.reserved} >= 0`)
-        .where(sql<boolean>`on_hand + ${d.onHand} >= reserved + ${d.reserved}`)
+        .where(sql<boolean>`on_hand - ${d.out} >= reserved + ${d.reserved}`)
         .executeTakeFirst();
       if (result.numUpdatedRows === 0n) {
         const row = await lt.tx
@@ -220,7 +231,7 @@ async function applyBalanceDeltas(lt: LedgerTx, orgId: number, deltas: Delta[]):
         const available = row
           ? toBigInt(row.on_hand) - toBigInt(row.reserved) + (d.reserved < 0n ? -d.reserved : 0n)
           : 0n;
-        shortages.push({ itemId: d.itemId, locationId: d.locationId, lotId: d.lotId, requested: -d.onHand, available });
+        shortages.push({ itemId: d.itemId, locationId: d.locationId, lotId: d.lotId, requested: d.out, available });
       }
     } else {
       await lt.tx

@@ -1,4 +1,4 @@
-import { divideRounded, multiplyScaled, toBigInt } from '../core/decimal.js';
+import { divideRounded, toBigInt } from '../core/decimal.js';
 import { num } from '../db/schema.js';
 import { lockRows, type LedgerTx } from './context.js';
 
@@ -47,10 +47,12 @@ export interface NewLayer {
   moveId: number;
   quantity: bigint;
   unitCost: bigint;
+  /** quantity x unitCost, as valued on the move. */
+  value: bigint;
 }
 
-export async function openLayer(lt: LedgerTx, orgId: number, layer: NewLayer, at: string): Promise<bigint> {
-  const value = multiplyScaled(layer.quantity, layer.unitCost);
+export async function openLayer(lt: LedgerTx, orgId: number, layer: NewLayer, at: string): Promise<void> {
+  const { value } = layer;
   await lt.tx
     .insertInto('valuation_layers')
     .values({
@@ -65,7 +67,6 @@ export async function openLayer(lt: LedgerTx, orgId: number, layer: NewLayer, at
       created_at: at,
     })
     .execute();
-  return value;
 }
 
 /** Cost for stock that arrives without one: the item's latest layer cost (last known cost), else 0. */

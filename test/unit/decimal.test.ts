@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import {
   DecimalFormatError,
   MAX_INPUT_INTEGER_DIGITS,
+  MAX_SCALED_VALUE,
+  MAX_SIGNIFICANT_DIGITS,
   ONE,
   SCALE,
   decimalPlaces,
@@ -12,16 +14,33 @@ import {
   parseScaled,
   toBigInt,
   toJsonNumber,
+  valueOf,
 } from '../../src/core/decimal.js';
 
 const FACTOR = 10n ** BigInt(SCALE);
-/** Largest scaled magnitude parseScaled accepts: 12 integer digits and 6 decimals. */
+/** Every value with at most 12 integer digits and 6 decimals (what the grammar allows), scaled. */
 const MAX_SCALED = 10n ** BigInt(MAX_INPUT_INTEGER_DIGITS) * FACTOR - 1n;
+/** Largest magnitude parseScaled accepts: 12 integer digits, then as many decimals as fit in 15 significant digits. */
+const MAX_ACCEPTED = 999_999_999_999_999_000n; // 999999999999.999
 const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
 
-const scaledInRange = fc.bigInt({ min: -MAX_SCALED, max: MAX_SCALED });
 const abs = (v: bigint) => (v < 0n ? -v : v);
+/** Any scaled value of the grammar's range, accepted or not. */
+const scaledInRange = fc.bigInt({ min: -MAX_SCALED, max: MAX_SCALED });
+/**
+ * Exactly the values parseScaled accepts: at most 12 integer digits, 6 decimals and 15 significant
+ * digits, i.e. m * 10^k micro-units with |m| < 10^15 and k >= 3 once there are 12 integer digits.
+ */
+const acceptedScaled = fc
+  .tuple(fc.bigInt({ min: -(10n ** 15n) + 1n, max: 10n ** 15n - 1n }), fc.integer({ min: 0, max: 3 }))
+  .map(([m, k]) => m * 10n ** BigInt(k));
+
+/** Significant digits of a canonical decimal text (leading zeros and trailing fraction zeros do not count). */
+function significantDigits(text: string): number {
+  const [whole = '', frac = ''] = text.replace('-', '').split('.');
+  return ((whole === '0' ? '' : whole) + frac.replace(/0+$/, '')).replace(/^0+/, '').length;
+}
 
 /** Reference rounding: truncate, then step away from zero when the remainder is at least half. */
 function referenceDivide(a: bigint, b: bigint): bigint {
@@ -133,12 +152,19 @@ describe('parseScaled', () => {
     expectFormatError(() => parseScaled('1.5e-1', 0), 'must be a whole number');
   });
 
-  it('enforces the bounds: at most 12 integer digits, exponents within range', () => {
+  it('enforces the bounds: at most 12 integer digits and 15 significant digits, exponents within range', () => {
     expect(MAX_INPUT_INTEGER_DIGITS).toBe(12);
-    expect(parseScaled('999999999999.999999')).toBe(MAX_SCALED);
-    expect(parseScaled('-999999999999.999999')).toBe(-MAX_SCALED);
+    expect(MAX_SIGNIFICANT_DIGITS).toBe(15);
+    expect(parseScaled('999999999999.999')).toBe(MAX_ACCEPTED);
+    expect(parseScaled('-999999999999.999')).toBe(-MAX_ACCEPTED);
+    expect(parseScaled('999999999.999999')).toBe(999_999_999_999_999n);
     expect(parseScaled('999999999999', 0)).toBe(999_999_999_999_000_000n);
+    expect(parseScaled('100000000000.000000')).toBe(10n ** 17n); // trailing zeros are not significant
     expect(parseScaled('0000000000000000001', 0)).toBe(ONE); // leading zeros are not digits
+    expectFormatError(() => parseScaled('999999999999.9999'), 'has more than 15 significant digits');
+    expectFormatError(() => parseScaled('999999999999.999999'), 'has more than 15 significant digits');
+    expectFormatError(() => parseScaled('1234567890.123456'), 'has more than 15 significant digits');
+    expectFormatError(() => parseScaled(12345678901.000002), 'has more than 15 significant digits');
     expectFormatError(() => parseScaled('1000000000000'), 'is out of range');
     expectFormatError(() => parseScaled('-1000000000000'), 'is out of range');
     expectFormatError(() => parseScaled(1e12), 'is out of range');
@@ -148,12 +174,24 @@ describe('parseScaled', () => {
     expectFormatError(() => parseScaled('1e13'), 'is out of range');
     expectFormatError(() => parseScaled('1e41'), 'is out of range');
     expectFormatError(() => parseScaled(Number.MIN_VALUE)); // 5e-324: far too many decimals
+    expectFormatError(() => parseScaled(0.1 + 0.2)); // 0.30000000000000004
     expect(parseScaled('1e11', 0)).toBe(10n ** 11n * FACTOR);
   });
 
-  it('property: every scaled value in range survives formatScaled -> parseScaled', () => {
+  it('property: a value of the grammar is accepted exactly when it has at most 15 significant digits', () => {
     fc.assert(
-      fc.property(scaledInRange, (v) => {
+      fc.property(fc.oneof(scaledInRange, acceptedScaled), (v) => {
+        const text = formatScaled(v);
+        if (significantDigits(text) <= MAX_SIGNIFICANT_DIGITS) expect(parseScaled(text)).toBe(v);
+        else expectFormatError(() => parseScaled(text), 'has more than 15 significant digits');
+      }),
+      { numRuns: 2000, examples: [[MAX_SCALED], [MAX_ACCEPTED], [MAX_ACCEPTED + 1n], [999_999_999_999_999n], [1_000_000_000_000_001n]] },
+    );
+  });
+
+  it('property: every accepted value survives formatScaled -> parseScaled', () => {
+    fc.assert(
+      fc.property(acceptedScaled, (v) => {
         expect(parseScaled(formatScaled(v))).toBe(v);
       }),
       { numRuns: 2000 },
@@ -162,7 +200,7 @@ describe('parseScaled', () => {
 
   it('property: a value is accepted with d decimals exactly when it is a multiple of 10^(6-d)', () => {
     fc.assert(
-      fc.property(scaledInRange, fc.integer({ min: 0, max: SCALE }), (v, d) => {
+      fc.property(acceptedScaled, fc.integer({ min: 0, max: SCALE }), (v, d) => {
         const fits = v % 10n ** BigInt(SCALE - d) === 0n;
         const text = formatScaled(v);
         if (fits) {
@@ -179,7 +217,7 @@ describe('parseScaled', () => {
 
   it('property: trailing zeros and leading zeros never change the value', () => {
     fc.assert(
-      fc.property(scaledInRange, fc.nat(8), fc.nat(8), (v, trailing, leading) => {
+      fc.property(acceptedScaled, fc.nat(8), fc.nat(8), (v, trailing, leading) => {
         const text = formatScaled(v);
         const negative = text.startsWith('-');
         const unsigned = negative ? text.slice(1) : text;
@@ -392,33 +430,35 @@ describe('toJsonNumber', () => {
     );
   });
 
-  // BUG (src/core/decimal.ts): the doc comment of toJsonNumber claims a double represents every
-  // accepted value (12 integer digits + 6 decimals = 18 significant digits) to its text. A double
-  // has 15-17 significant digits, so e.g. 999999999999.999999 becomes 1000000000000 and
-  // 12345678901.000001 becomes 12345678901.000002. This test fails until that is fixed.
-  it('property: every value parseScaled accepts round-trips through a JSON number (as documented)', () => {
+  it('property: every value parseScaled accepts round-trips through a JSON number', () => {
     fc.assert(
-      fc.property(scaledInRange, (v) => {
+      fc.property(acceptedScaled, (v) => {
         expect(parseScaled(toJsonNumber(v))).toBe(v);
       }),
-      { numRuns: 2000, examples: [[MAX_SCALED], [12_345_678_901_000_001n]] },
+      { numRuns: 2000, examples: [[MAX_ACCEPTED], [-MAX_ACCEPTED], [999_999_999_999_999n], [12_345_678_901_000_100n]] },
     );
   });
 });
 
 describe('bounds of accepted input', () => {
-  // BUG (src/core/decimal.ts): MAX_INPUT_INTEGER_DIGITS is documented to "keep every product
-  // qty*cost inside int64 after scaling", but 12 integer digits for both factors give products up to
-  // 10^24 (scaled 10^30); int64 holds 9.2 * 10^18 scaled, i.e. a value below 9.2 * 10^12. A positive
-  // adjustment of 10^7 units at a cost of 10^7 already fails inside the engine (PostgreSQL 22003
-  // "out of range for type bigint", better-sqlite3 RangeError) instead of a 422. Fails until fixed.
-  it('property: the value of any accepted quantity at any accepted cost fits int64 (as documented)', () => {
+  // Quantities and costs each fit int64; their product may not, so valueOf refuses what would not.
+  it('property: valueOf of any accepted quantity and cost fits int64 or is refused as out of range', () => {
     fc.assert(
-      fc.property(scaledInRange, scaledInRange, (qty, cost) => {
-        const value = multiplyScaled(qty, cost);
-        expect(value >= INT64_MIN && value <= INT64_MAX).toBe(true);
+      fc.property(acceptedScaled, acceptedScaled, (qty, cost) => {
+        let value: bigint;
+        try {
+          value = valueOf(qty, cost);
+        } catch (error) {
+          expect(error).toBeInstanceOf(DecimalFormatError);
+          expect(multiplyScaled(qty, cost) > MAX_SCALED_VALUE || multiplyScaled(qty, cost) < -MAX_SCALED_VALUE).toBe(true);
+          return;
+        }
+        expect(value).toBe(multiplyScaled(qty, cost));
+        expect(value >= INT64_MIN && value <= INT64_MAX, `${formatScaled(qty)} x ${formatScaled(cost)} = ${formatScaled(value)}`).toBe(true);
       }),
-      { numRuns: 1000, examples: [[parseScaled('10000000'), parseScaled('10000000')]] },
+      { numRuns: 1000, examples: [[parseScaled('10000000'), parseScaled('10000000')], [parseScaled('1000000'), parseScaled('1000000')]] },
     );
+    expect(valueOf(parseScaled('1000000'), parseScaled('1000000'))).toBe(MAX_SCALED_VALUE);
+    expect(() => valueOf(parseScaled('1000000'), parseScaled('1000000.000001'))).toThrow(DecimalFormatError);
   });
 });

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { DecimalFormatError, formatScaled, parseScaled, toBigInt, toJsonNumber, ONE } from '../../core/decimal.js';
+import { DecimalFormatError, formatScaled, parseScaled, toBigInt, toJsonNumber, valueOf, ONE } from '../../core/decimal.js';
 import { conflict, insufficientStock, notFound, validationError, type FieldError } from '../../core/errors.js';
 import { isCalendarDate } from '../../core/text.js';
 import { num, type AdjustmentsTable } from '../../db/schema.js';
@@ -137,6 +137,7 @@ function prepareLines(input: AdjustmentInput, items: Awaited<ReturnType<typeof i
         unitCost = parseScaled(line.unitCost);
         if (unitCost < 0n) at('unitCost', 'must not be negative');
         if (quantity < 0n) at('unitCost', 'only stock coming in takes a cost; stock going out is valued FIFO');
+        else valueOf(quantity, unitCost);
       } catch (e) {
         at('unitCost', e instanceof DecimalFormatError ? e.message : 'is invalid');
       }
