@@ -81,7 +81,7 @@ describe.each(ENGINES)('API on %s', (engine) => {
     const bin2 = await api.call('POST', `/api/v1/warehouses/${wh.body.id}/locations`, { code: 'A-01', kind: 'bin', parent: 'WH-A/Stock/A' });
     expect(bin2.body.code).toBe('WH-A/Stock/A/A-01');
     const locations = await api.call('GET', `/api/v1/locations?warehouse=${wh.body.id}`);
-    expect(locations.body.items.map((l: { code: string }) => l.code)).toEqual(['WH-A', 'WH-A/Stock', 'WH-A/Stock/A', 'WH-A/Stock/A/A-01']);
+    expect(locations.body.items.map((l: { code: string }) => l.code)).toEqual(['WH-A', 'WH-A/Input', 'WH-A/Rejected', 'WH-A/Stock', 'WH-A/Stock/A', 'WH-A/Stock/A/A-01']);
     const virtual = await api.call('GET', '/api/v1/locations?kind=customer');
     expect(virtual.body.items).toHaveLength(1);
   });

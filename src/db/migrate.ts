@@ -1,11 +1,19 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Dialect } from './dialect.js';
 import { ledgerMigration } from './migrations/0001_ledger.js';
+import { settingsMigration } from './migrations/0002_settings.js';
+import { procurementMigration } from './migrations/0003_procurement.js';
+import { transfersMigration } from './migrations/0004_transfers.js';
+import { countsMigration } from './migrations/0005_counts.js';
 
 /** The one list of migrations, for both engines, in order. */
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_ledger': ledgerMigration(dialect),
+    '0002_settings': settingsMigration(dialect),
+    '0003_procurement': procurementMigration(dialect),
+    '0004_transfers': transfersMigration(dialect),
+    '0005_counts': countsMigration(dialect),
   };
 }
 

@@ -1,4 +1,8 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType } from 'kysely';
+import type { SettingsTables } from './tables/settings.js';
+import type { ProcurementTables } from './tables/procurement.js';
+import type { TransfersTables } from './tables/transfers.js';
+import type { CountsTables } from './tables/counts.js';
 
 /**
  * Table types. Integer columns come back as bigint from SQLite (safe integers) and PostgreSQL
@@ -33,7 +37,7 @@ export interface WarehousesTable {
 }
 
 export type LocationKind =
-  | 'warehouse' | 'stock' | 'zone' | 'bin'
+  | 'warehouse' | 'stock' | 'zone' | 'bin' | 'inspection' | 'rejected'
   | 'supplier' | 'customer' | 'production' | 'scrap' | 'adjustment' | 'transit';
 
 export interface LocationsTable {
@@ -108,7 +112,8 @@ export interface OutboxEventsTable {
   org_id: Int; id: Id; type: string; payload: string; created_at: string;
 }
 
-export interface DB {
+/** Every table; each capability's own tables are declared in src/db/tables/. */
+export interface DB extends SettingsTables, ProcurementTables, TransfersTables, CountsTables {
   orgs: OrgsTable;
   users: UsersTable;
   api_tokens: ApiTokensTable;

@@ -8,8 +8,12 @@ import { zodFieldErrors } from './problem.js';
 
 export interface RouteResponse {
   status: number;
+  /** JSON, or a Buffer sent as `contentType` (printable PDFs). */
   body: unknown;
   replayed?: boolean;
+  contentType?: string;
+  /** Suggested file name for a download (Content-Disposition). */
+  fileName?: string;
 }
 
 export interface RouteInput<B, Q, P> {
@@ -82,6 +86,8 @@ export function registerRoutes(app: FastifyInstance, store: Store, routes: Route
         }
         const result = await spec.handler({ body, query, params, ctx, request });
         if (result.replayed) reply.header('Idempotent-Replayed', 'true');
+        if (result.contentType) reply.type(result.contentType);
+        if (result.fileName) reply.header('Content-Disposition', `inline; filename="${result.fileName.replace(/[^\w.-]/g, '_')}"`);
         reply.code(result.status);
         if (result.status === 204 || result.body === null) return reply.send();
         return reply.send(result.body);

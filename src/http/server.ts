@@ -11,6 +11,10 @@ import { adjustmentRoutes } from '../modules/adjustments/routes.js';
 import { salesRoutes } from '../modules/sales/routes.js';
 import { stockRoutes } from '../modules/stock/routes.js';
 import { auditRoutes } from '../modules/audit/routes.js';
+import { settingsRoutes } from '../modules/settings/routes.js';
+import { procurementRoutes } from '../modules/procurement/routes.js';
+import { transfersRoutes } from '../modules/transfers/routes.js';
+import { countsRoutes } from '../modules/counts/routes.js';
 import { domainProblem, problemType, type Problem } from './problem.js';
 import { registerRoutes, type RouteSpec } from './route.js';
 import { openApiDocument } from './openapi.js';
@@ -47,7 +51,10 @@ export function buildServer(options: ServerOptions): Server {
     bodyLimit: 4 * 1024 * 1024,
   });
   const tokens = new TokenService(store);
-  const routes: RouteSpec[] = [...authRoutes(tokens), ...itemRoutes, ...warehouseRoutes, ...adjustmentRoutes, ...salesRoutes, ...stockRoutes, ...auditRoutes];
+  const routes: RouteSpec[] = [
+    ...authRoutes(tokens), ...itemRoutes, ...warehouseRoutes, ...adjustmentRoutes, ...salesRoutes, ...stockRoutes, ...auditRoutes,
+    ...settingsRoutes, ...procurementRoutes, ...transfersRoutes, ...countsRoutes,
+  ];
 
   // An empty body with a JSON content type (common for action calls like /confirm) is "no body".
   app.removeContentTypeParser('application/json');

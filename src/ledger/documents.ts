@@ -2,6 +2,15 @@
 export const DOCUMENT_PREFIX: Record<string, string> = {
   'inventory-adjustment': 'ADJ',
   'sales-order': 'SO',
+  'purchase-order': 'PO',
+  receipt: 'GR',
+  inspection: 'QC',
+  'supplier-return': 'RTV',
+  putaway: 'PA',
+  transfer: 'TR',
+  'internal-transfer': 'IT',
+  'stock-count': 'CNT',
+  scrap: 'SCR',
 };
 
 export function documentReference(documentType: string, documentId: number): string {

@@ -1,7 +1,13 @@
 import type { LocationKind } from '../db/schema.js';
 
 /** Locations that hold the company's stock inside a warehouse. */
-export const PHYSICAL_KINDS: readonly LocationKind[] = ['stock', 'zone', 'bin'];
+export const PHYSICAL_KINDS: readonly LocationKind[] = ['stock', 'zone', 'bin', 'inspection', 'rejected'];
+/**
+ * Physical locations whose stock can be promised and reserved. Goods waiting for quality
+ * inspection, or rejected by it, are on hand but not available.
+ */
+export const AVAILABLE_KINDS: readonly LocationKind[] = ['stock', 'zone', 'bin'];
+export const isAvailableKind = (kind: LocationKind) => AVAILABLE_KINDS.includes(kind);
 /** Virtual counterparts: stock goes there when it leaves the company's hands (or comes from). */
 export const VIRTUAL_KINDS: readonly LocationKind[] = ['supplier', 'customer', 'production', 'scrap', 'adjustment', 'transit'];
 

@@ -1,14 +1,15 @@
 import { sql, type Kysely } from 'kysely';
 import { toBigInt } from '../core/decimal.js';
-import { num, type DB } from '../db/schema.js';
+import { num, type DB, type LocationKind } from '../db/schema.js';
 import { documentReference } from './documents.js';
-import { PHYSICAL_KINDS } from './locations.js';
+import { PHYSICAL_KINDS, isAvailableKind } from './locations.js';
 
 export interface StockRow {
   sku: string;
   itemId: number;
   warehouse: string;
   location: string;
+  locationKind: LocationKind;
   lot: string | null;
   expiresOn: string | null;
   onHand: bigint;
@@ -28,7 +29,7 @@ export async function queryStock(
     .innerJoin('locations as l', (j) => j.onRef('l.org_id', '=', 'b.org_id').onRef('l.id', '=', 'b.location_id'))
     .innerJoin('warehouses as w', (j) => j.onRef('w.org_id', '=', 'l.org_id').onRef('w.id', '=', 'l.warehouse_id'))
     .leftJoin('lots as t', (j) => j.onRef('t.org_id', '=', 'b.org_id').onRef('t.id', '=', 'b.lot_id'))
-    .select(['i.sku', 'i.id as item_id', 'w.code as warehouse', 'l.code as location', 't.code as lot', 't.expires_on', 'b.on_hand', 'b.reserved'])
+    .select(['i.sku', 'i.id as item_id', 'w.code as warehouse', 'l.code as location', 'l.kind', 't.code as lot', 't.expires_on', 'b.on_hand', 'b.reserved'])
     .where('b.org_id', '=', orgId)
     .where('l.kind', 'in', [...PHYSICAL_KINDS]);
   if (filter.sku !== undefined) query = query.where('i.sku', '=', filter.sku);
@@ -49,11 +50,13 @@ export async function queryStock(
       itemId: num(r.item_id),
       warehouse: r.warehouse,
       location: r.location,
+      locationKind: r.kind,
       lot: r.lot ?? null,
       expiresOn: r.expires_on ?? null,
       onHand,
       reserved,
-      available: onHand - reserved,
+      // Stock in quality inspection or rejected is on hand but cannot be promised.
+      available: isAvailableKind(r.kind) ? onHand - reserved : 0n,
     };
   });
 }

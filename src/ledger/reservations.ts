@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { toBigInt } from '../core/decimal.js';
 import { num } from '../db/schema.js';
 import { lockRows, nowIso, type LedgerTx } from './context.js';
-import { PHYSICAL_KINDS } from './locations.js';
+import { AVAILABLE_KINDS } from './locations.js';
 import { postMoves, type MoveRequest, type PostedMove } from './post.js';
 
 export interface Demand {
@@ -139,7 +139,7 @@ async function lockCandidates(lt: LedgerTx, orgId: number, itemId: number, wareh
           .select('id')
           .where('org_id', '=', orgId)
           .where('warehouse_id', '=', warehouseId)
-          .where('kind', 'in', [...PHYSICAL_KINDS]),
+          .where('kind', 'in', [...AVAILABLE_KINDS]),
       )
       .where(sql<boolean>`on_hand > reserved`)
       .orderBy('location_id')

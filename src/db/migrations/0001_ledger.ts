@@ -1,5 +1,6 @@
-import { sql, type Kysely, type CreateTableBuilder } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Dialect } from '../dialect.js';
+import { appendOnly as refuseChanges, orgTable } from './helpers.js';
 
 /**
  * The stock ledger's tables. Every table carries org_id and every key leads with it, so org can be
@@ -9,33 +10,7 @@ export function ledgerMigration(dialect: Dialect) {
   const pg = dialect === 'postgres';
   const big = pg ? 'bigint' : 'integer';
 
-  /** An org-scoped table with a generated id: PRIMARY KEY (org_id, id) on PostgreSQL. */
-  function table(db: Kysely<any>, name: string): CreateTableBuilder<string, string> {
-    let t = db.schema.createTable(name).addColumn('org_id', big, (c) => c.notNull());
-    if (pg) {
-      t = t
-        .addColumn('id', 'bigint', (c) => c.notNull().generatedByDefaultAsIdentity())
-        .addPrimaryKeyConstraint(`${name}_pkey`, ['org_id', 'id']);
-    } else {
-      t = t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
-    }
-    return t;
-  }
-
-  /** The database itself refuses UPDATE and DELETE on the table (moves: invariant 4). */
-  async function appendOnly(db: Kysely<any>, tableName: string, message: string) {
-    if (pg) {
-      await sql.raw(`CREATE OR REPLACE FUNCTION cangku_${tableName}_append_only() RETURNS trigger AS $$
-        BEGIN RAISE EXCEPTION '${message}'; END; $$ LANGUAGE plpgsql`).execute(db);
-      await sql.raw(`CREATE TRIGGER ${tableName}_append_only BEFORE UPDATE OR DELETE ON ${tableName}
-        FOR EACH ROW EXECUTE FUNCTION cangku_${tableName}_append_only()`).execute(db);
-    } else {
-      for (const op of ['update', 'delete']) {
-        await sql.raw(`CREATE TRIGGER ${tableName}_no_${op} BEFORE ${op.toUpperCase()} ON ${tableName}
-          BEGIN SELECT RAISE(ABORT, '${message}'); END`).execute(db);
-      }
-    }
-  }
+  const table = (db: Kysely<any>, name: string) => orgTable(db, dialect, name);
 
   return {
     async up(db: Kysely<any>): Promise<void> {
@@ -149,7 +124,7 @@ export function ledgerMigration(dialect: Dialect) {
       await db.schema.createIndex('moves_posting_idx').on('moves').columns(['org_id', 'posting_id']).execute();
       await db.schema.createIndex('moves_document_idx').on('moves').columns(['org_id', 'document_type', 'document_id']).execute();
 
-      await appendOnly(db, 'moves', 'moves are immutable: post a reversing move instead');
+      await refuseChanges(db, dialect, 'moves', 'moves are immutable: post a reversing move instead');
 
       await table(db, 'reservations')
         .addColumn('document_type', 'text', (c) => c.notNull())
@@ -235,7 +210,7 @@ export function ledgerMigration(dialect: Dialect) {
         .addColumn('request_id', 'text')
         .addColumn('detail', 'text')
         .execute();
-      await appendOnly(db, 'audit_log', 'the audit log is append-only');
+      await refuseChanges(db, dialect, 'audit_log', 'the audit log is append-only');
 
       await table(db, 'outbox_events')
         .addColumn('type', 'text', (c) => c.notNull())

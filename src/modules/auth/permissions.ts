@@ -5,22 +5,28 @@
 export const PERMISSIONS = [
   'item.view', 'item.write',
   'warehouse.view', 'warehouse.write',
-  'stock.view', 'stock.adjust',
+  'partner.view', 'partner.write',
+  'stock.view', 'stock.adjust', 'stock.move', 'stock.scrap',
   'sales.view', 'sales.write', 'sales.confirm', 'sales.ship', 'sales.cancel',
-  'user.manage', 'audit.view',
+  'purchase.view', 'purchase.write', 'purchase.approve',
+  'receipt.post',
+  'transfer.view', 'transfer.write',
+  'count.view', 'count.write', 'count.approve',
+  'user.manage', 'audit.view', 'settings.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-export const ROLES = ['admin', 'manager', 'sales', 'clerk', 'viewer'] as const;
+export const ROLES = ['admin', 'manager', 'purchaser', 'sales', 'clerk', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-const VIEW: Permission[] = ['item.view', 'warehouse.view', 'stock.view', 'sales.view'];
+const VIEW: Permission[] = ['item.view', 'warehouse.view', 'partner.view', 'stock.view', 'sales.view', 'purchase.view', 'transfer.view', 'count.view'];
 
 const RIGHTS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  manager: new Set(PERMISSIONS.filter((p) => p !== 'user.manage')),
-  sales: new Set<Permission>([...VIEW, 'sales.write', 'sales.confirm', 'sales.cancel']),
-  clerk: new Set<Permission>([...VIEW, 'stock.adjust', 'sales.ship']),
+  manager: new Set(PERMISSIONS.filter((p) => p !== 'user.manage' && p !== 'settings.manage')),
+  purchaser: new Set<Permission>([...VIEW, 'partner.write', 'purchase.write', 'purchase.approve']),
+  sales: new Set<Permission>([...VIEW, 'partner.write', 'sales.write', 'sales.confirm', 'sales.cancel']),
+  clerk: new Set<Permission>([...VIEW, 'stock.adjust', 'stock.move', 'stock.scrap', 'sales.ship', 'receipt.post', 'transfer.write', 'count.write']),
   viewer: new Set<Permission>(VIEW),
 };
 

@@ -37,7 +37,7 @@ export const warehouseRoutes = [
   }),
   defineRoute({
     method: 'GET', path: '/locations', tag: 'warehouses', summary: 'List locations (physical and virtual)',
-    query: z.strictObject({ warehouse: z.coerce.number().int().positive().optional(), kind: z.enum(['warehouse', 'stock', 'zone', 'bin', 'supplier', 'customer', 'production', 'scrap', 'adjustment', 'transit']).optional() }),
+    query: z.strictObject({ warehouse: z.coerce.number().int().positive().optional(), kind: z.enum(['warehouse', 'stock', 'zone', 'bin', 'inspection', 'rejected', 'supplier', 'customer', 'production', 'scrap', 'adjustment', 'transit']).optional() }),
     responses: { 200: { description: 'Locations', schema: z.object({ items: z.array(LocationView) }) } },
     handler: async ({ ctx, query }) => ({ status: 200, body: { items: await listLocations(ctx, { warehouseId: query.warehouse, kind: query.kind }) } }),
   }),

@@ -47,6 +47,9 @@ export async function createWarehouse(ctx: ServiceContext, input: { code: string
     const warehouseId = num(warehouse.id);
     const view = await insertLocation(tx, orgId, { code: input.code, name: input.name, kind: 'warehouse', warehouseId, parentId: null });
     const stock = await insertLocation(tx, orgId, { code: `${input.code}/Stock`, name: 'Stock', kind: 'stock', warehouseId, parentId: view });
+    // Receipts land in Input until quality inspection accepts them; what it rejects waits in Rejected.
+    await insertLocation(tx, orgId, { code: `${input.code}/Input`, name: 'Input (quality inspection)', kind: 'inspection', warehouseId, parentId: view });
+    await insertLocation(tx, orgId, { code: `${input.code}/Rejected`, name: 'Rejected', kind: 'rejected', warehouseId, parentId: view });
     const row = await tx
       .updateTable('warehouses')
       .set({ view_location_id: view, stock_location_id: stock })
@@ -137,7 +140,7 @@ export async function createLocation(ctx: ServiceContext, warehouseId: number, i
     const parent = await parentQuery.executeTakeFirst();
     if (!parent) throw validationError(`unknown parent location ${input.parent}`, [{ field: 'parent', message: `no location ${input.parent} in warehouse ${warehouse.code}` }]);
     if (parent.kind === 'bin') throw validationError('a bin cannot contain other locations', [{ field: 'parent', message: 'a bin cannot contain other locations' }]);
-    if (parent.kind === 'warehouse') throw validationError('zones and bins go under the stock location or a zone', [{ field: 'parent', message: 'choose the stock location or a zone' }]);
+    if (parent.kind !== 'stock' && parent.kind !== 'zone') throw validationError('zones and bins go under the stock location or a zone', [{ field: 'parent', message: 'choose the stock location or a zone' }]);
     const code = `${parent.code}/${input.code}`;
     const taken = await tx.selectFrom('locations').select('id').where('org_id', '=', orgId).where('code', '=', code).executeTakeFirst();
     if (taken) throw conflict(`location ${code} already exists`, { id: num(taken.id) });
