@@ -27,7 +27,7 @@ export interface ApiTokensTable {
 
 export interface ItemsTable {
   org_id: Int; id: Id; sku: string; name: string; unit: string; unit_precision: Int;
-  tracking: 'none' | 'lot' | 'serial'; barcode: string | null; archived: Int;
+  tracking: 'none' | 'lot' | 'serial'; barcode: string | null; category: string | null; archived: Int;
   created_at: string; updated_at: string;
 }
 

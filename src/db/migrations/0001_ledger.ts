@@ -48,11 +48,13 @@ export function ledgerMigration(dialect: Dialect) {
         .addColumn('unit_precision', 'integer', (c) => c.notNull())
         .addColumn('tracking', 'text', (c) => c.notNull())
         .addColumn('barcode', 'text')
+        .addColumn('category', 'text')
         .addColumn('archived', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .addUniqueConstraint('items_sku_key', ['org_id', 'sku'])
         .execute();
+      await db.schema.createIndex('items_barcode_idx').on('items').columns(['org_id', 'barcode']).execute();
 
       await table(db, 'warehouses')
         .addColumn('code', 'text', (c) => c.notNull())

@@ -11,6 +11,7 @@ const ItemBody = z.strictObject({
   unitPrecision: z.number().int().min(0).max(6).optional().describe('Decimals a quantity of this item may have (0-6, default 0)'),
   tracking: Tracking.optional(),
   barcode: z.string().trim().min(1).max(64).nullable().optional(),
+  category: z.string().trim().min(1).max(64).nullable().optional(),
 });
 const ItemPatch = z.strictObject({
   name: Name.optional(),
@@ -18,11 +19,12 @@ const ItemPatch = z.strictObject({
   unitPrecision: z.number().int().min(0).max(6).optional(),
   tracking: Tracking.optional(),
   barcode: z.string().trim().min(1).max(64).nullable().optional(),
+  category: z.string().trim().min(1).max(64).nullable().optional(),
   archived: z.boolean().optional(),
 });
 const ItemView = z.object({
   id: z.number().int(), sku: z.string(), name: z.string(), unit: z.string(), unitPrecision: z.number().int(),
-  tracking: Tracking, barcode: z.string().nullable(), archived: z.boolean(), createdAt: z.string(), updatedAt: z.string(),
+  tracking: Tracking, barcode: z.string().nullable(), category: z.string().nullable(), archived: z.boolean(), createdAt: z.string(), updatedAt: z.string(),
 });
 
 export const itemRoutes = [

@@ -19,6 +19,8 @@ export interface Item {
   unitPrecision: number;
   tracking: Tracking;
   barcode: string | null;
+  /** Free-text category (e.g. "fasteners"); put-away rules and reports group by it. */
+  category: string | null;
   archived: boolean;
   createdAt: string;
   updatedAt: string;
@@ -31,6 +33,7 @@ export interface NewItem {
   unitPrecision?: number;
   tracking?: Tracking;
   barcode?: string | null;
+  category?: string | null;
 }
 
 export interface ItemChanges {
@@ -39,6 +42,7 @@ export interface ItemChanges {
   unitPrecision?: number;
   tracking?: Tracking;
   barcode?: string | null;
+  category?: string | null;
   archived?: boolean;
 }
 
@@ -51,6 +55,7 @@ export function toItem(row: Selectable<ItemsTable>): Item {
     unitPrecision: num(row.unit_precision),
     tracking: row.tracking,
     barcode: row.barcode,
+    category: row.category,
     archived: num(row.archived) === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -74,6 +79,7 @@ export async function createItem(ctx: ServiceContext, input: NewItem) {
         unit_precision: input.unitPrecision ?? 0,
         tracking: input.tracking ?? 'none',
         barcode: input.barcode ?? null,
+        category: input.category ?? null,
         archived: 0,
         created_at: at,
         updated_at: at,
@@ -114,6 +120,7 @@ export async function updateItem(ctx: ServiceContext, id: number, changes: ItemC
         ...(changes.unitPrecision !== undefined ? { unit_precision: changes.unitPrecision } : {}),
         ...(changes.tracking !== undefined ? { tracking: changes.tracking } : {}),
         ...(changes.barcode !== undefined ? { barcode: changes.barcode } : {}),
+        ...(changes.category !== undefined ? { category: changes.category } : {}),
         ...(changes.archived !== undefined ? { archived: changes.archived ? 1 : 0 } : {}),
         updated_at: nowIso(),
       })
@@ -156,6 +163,14 @@ export async function listItems(ctx: ServiceContext, filter: { q?: string; after
   const rows = await query.orderBy('id').limit(filter.limit + 1).execute();
   const items = rows.slice(0, filter.limit).map(toItem);
   return { items, next: rows.length > filter.limit ? String(items[items.length - 1]!.id) : undefined };
+}
+
+/** An item by SKU or, failing that, by barcode (what a scanner reads). */
+export async function findItemByCode(db: Kysely<DB> | Tx, orgId: number, code: string): Promise<Item | undefined> {
+  const bySku = await findItemBySku(db, orgId, code);
+  if (bySku) return bySku;
+  const row = await db.selectFrom('items').selectAll().where('org_id', '=', orgId).where('barcode', '=', code).orderBy('id').limit(1).executeTakeFirst();
+  return row ? toItem(row) : undefined;
 }
 
 export async function findItemBySku(db: Kysely<DB> | Tx, orgId: number, sku: string): Promise<Item | undefined> {
