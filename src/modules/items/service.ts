@@ -110,7 +110,8 @@ export async function updateItem(ctx: ServiceContext, id: number, changes: ItemC
       // Existing quantities were entered in the old unit/precision/tracking; changing it would reinterpret them.
       const used = await tx.selectFrom('moves').select('id').where('org_id', '=', orgId).where('item_id', '=', id).limit(1).executeTakeFirst();
       const ordered = await tx.selectFrom('sales_order_lines').select('id').where('org_id', '=', orgId).where('item_id', '=', id).limit(1).executeTakeFirst();
-      if (used || ordered) throw conflict('unit, precision and tracking cannot change once the item has moves or order lines');
+      const purchased = await tx.selectFrom('purchase_order_lines').select('id').where('org_id', '=', orgId).where('item_id', '=', id).limit(1).executeTakeFirst();
+      if (used || ordered || purchased) throw conflict('unit, precision and tracking cannot change once the item has moves or order lines');
     }
     const row = await tx
       .updateTable('items')
