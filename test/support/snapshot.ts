@@ -1,20 +1,29 @@
 import { sql } from 'kysely';
 import type { Store } from '../../src/db/store.js';
 
-/** Everything a command could write, in a comparable form, to prove a refused command wrote nothing. */
+/**
+ * Everything a command could write, in a comparable form, to prove a refused command wrote
+ * nothing: the row count of every table of the schema (found by introspection, so new modules'
+ * tables are included without listing them), plus balances, order states and items in detail.
+ */
 export async function snapshot(store: Store) {
   const db = store.read;
-  const count = async (table: 'moves' | 'postings' | 'items' | 'warehouses' | 'locations' | 'lots' | 'sales_orders' | 'sales_order_lines' | 'adjustments' | 'adjustment_lines' | 'reservations' | 'valuation_layers' | 'idempotency_keys' | 'audit_log' | 'outbox_events' | 'users' | 'stock_counts' | 'stock_count_lines' | 'stock_count_entries') =>
-    Number((await db.selectFrom(table).select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
+  // PostgreSQL's introspection sees every schema; only ours (the search_path's first) counts.
+  const schema = store.dialect === 'postgres' ? (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(db)).rows[0]!.s : undefined;
+  const tables = (await db.introspection.getTables())
+    .filter((t) => schema === undefined || t.schema === schema)
+    .map((t) => t.name)
+    .filter((name) => !name.startsWith('kysely_'))
+    .sort();
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    counts[table] = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(db)).rows[0]!.n);
+  }
   const balances = await db.selectFrom('balances').select(['item_id', 'location_id', 'lot_id', 'on_hand', 'reserved']).orderBy('item_id').orderBy('location_id').orderBy('lot_id').execute();
   const orders = await db.selectFrom('sales_orders').select(['id', 'status']).orderBy('id').execute();
   const items = await db.selectFrom('items').select(['id', 'name', 'unit', 'unit_precision', 'tracking', 'archived']).orderBy('id').execute();
   return {
-    counts: Object.fromEntries(
-      await Promise.all(
-        (['moves', 'postings', 'items', 'warehouses', 'locations', 'lots', 'sales_orders', 'sales_order_lines', 'adjustments', 'adjustment_lines', 'reservations', 'valuation_layers', 'idempotency_keys', 'audit_log', 'outbox_events', 'users', 'stock_counts', 'stock_count_lines', 'stock_count_entries'] as const).map(async (t) => [t, await count(t)]),
-      ),
-    ),
+    counts,
     balances: balances.map((b) => `${b.item_id}:${b.location_id}:${b.lot_id}=${b.on_hand}/${b.reserved}`),
     orders: orders.map((o) => `${o.id}:${o.status}`),
     items: items.map((i) => JSON.stringify(i, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))),

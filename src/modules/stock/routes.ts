@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineRoute } from '../../http/route.js';
 import { Code, Cursor, Limit, Sku } from '../../http/schemas.js';
 import { moveHistory, stockLevels } from './service.js';
+import { stockSummary } from './summary.js';
 
 const StockRow = z.object({
   sku: z.string(), warehouse: z.string(), location: z.string(), lot: z.string().nullable(), expiresOn: z.string().nullable(),
@@ -18,6 +19,17 @@ export const stockRoutes = [
     query: z.strictObject({ sku: Sku.optional(), warehouse: Code.optional(), nonZero: z.enum(['true', 'false']).optional() }),
     responses: { 200: { description: 'Matching balances', schema: z.object({ items: z.array(StockRow) }) } },
     handler: async ({ ctx, query }) => ({ status: 200, body: await stockLevels(ctx, { sku: query.sku, warehouse: query.warehouse, nonZero: query.nonZero === 'true' }) }),
+  }),
+  defineRoute({
+    method: 'GET', path: '/stock/summary', tag: 'stock', summary: 'Per item and warehouse: on hand, reserved, available and incoming (open purchase orders, transfers in transit)',
+    query: z.strictObject({ sku: Sku.optional(), warehouse: Code.optional() }),
+    responses: {
+      200: {
+        description: 'One row per item and warehouse',
+        schema: z.object({ items: z.array(z.object({ sku: z.string(), warehouse: z.string(), onHand: z.number(), reserved: z.number(), available: z.number(), unavailable: z.number(), incoming: z.number(), nextIncomingOn: z.string().nullable() })) }),
+      },
+    },
+    handler: async ({ ctx, query }) => ({ status: 200, body: await stockSummary(ctx, query) }),
   }),
   defineRoute({
     method: 'GET', path: '/moves', tag: 'stock', summary: 'Moves in posting order; pass `next` back as `after` for the next page',
