@@ -52,6 +52,22 @@ describe.each(ENGINES)('concurrency on %s', (engine) => {
     expect(after.reduce((s, b) => s + b.reserved, 0)).toBe(0);
   });
 
+  it('a serial brought back by many documents at once gets in only once', async () => {
+    await api.call('POST', '/api/v1/items', { sku: 'SERIAL', name: 'Serialized', unit: 'pcs', tracking: 'serial' });
+    await api.call('POST', '/api/v1/warehouses', { code: 'WS', name: 'Serials' });
+    expect((await api.call('POST', '/api/v1/inventory-adjustments', { warehouse: 'WS', lines: [{ sku: 'SERIAL', quantity: 1, lot: 'SN-1' }] })).status).toBe(201);
+    const order = await api.call('POST', '/api/v1/sales-orders', { customer: 'c', warehouse: 'WS', lines: [{ sku: 'SERIAL', quantity: 1 }] });
+    await api.call('POST', `/api/v1/sales-orders/${order.body.id}/confirm`);
+    expect((await api.call('POST', `/api/v1/sales-orders/${order.body.id}/ship`)).status).toBe(200);
+    // SN-1 is with the customer now; ten documents try to bring it back at the same moment.
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => api.call('POST', '/api/v1/inventory-adjustments', { warehouse: 'WS', lines: [{ sku: 'SERIAL', quantity: 1, lot: 'SN-1' }] })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, ...Array(9).fill(409)]);
+    const stock = (await api.call('GET', '/api/v1/stock?sku=SERIAL')).body.items as Array<{ onHand: number }>;
+    expect(stock.reduce((s, b) => s + b.onHand, 0)).toBe(1);
+  });
+
   it('orders touching the same items in opposite line order do not deadlock', async () => {
     const skus = ['X1', 'X2', 'X3', 'X4'];
     for (const sku of skus) await api.call('POST', '/api/v1/items', { sku, name: sku, unit: 'pcs' });

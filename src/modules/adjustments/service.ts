@@ -13,7 +13,7 @@ import { runCommand } from '../../app/command.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
 import { itemsBySku } from '../items/service.js';
 import { warehouseByCode } from '../warehouses/service.js';
-import { createLot, findLot, lotOnHand } from '../stock/lots.js';
+import { createLot, findLot, serialOnHand } from '../stock/lots.js';
 
 export const ADJUSTMENT = 'inventory-adjustment';
 
@@ -74,7 +74,7 @@ export async function postAdjustment(ctx: ServiceContext, input: AdjustmentInput
         lotId = resolved.id;
         if (line.tracking === 'serial' && line.quantity > 0n) {
           const key = `${line.itemId}:${line.lotCode}`;
-          if (serialsSeen.has(key) || (await lotOnHand(tx, orgId, line.itemId, lotId)) > 0n) {
+          if (serialsSeen.has(key) || (await serialOnHand(tx, orgId, line.itemId, lotId)) > 0n) {
             throw conflict(`serial ${line.lotCode} of ${line.sku} is already in stock`, { field: `lines.${index}.lot` });
           }
           serialsSeen.add(key);

@@ -1,7 +1,7 @@
 import { ONE } from '../../core/decimal.js';
 import { DomainError, insufficientStock, type FieldError } from '../../core/errors.js';
 import type { Tx } from '../../db/store.js';
-import { createLot, findLot, lotOnHand, type Lot } from '../stock/lots.js';
+import { createLot, findLot, serialOnHand, type Lot } from '../stock/lots.js';
 import { FieldErrors } from './common.js';
 
 export interface LotLine {
@@ -46,7 +46,7 @@ export async function incomingLots(tx: Tx, orgId: number, lines: LotLine[]): Pro
   const inStock: FieldError[] = [];
   for (const [i, line] of lines.entries()) {
     const lot = line.lotCode === null ? undefined : known.get(`${line.itemId}:${line.lotCode}`);
-    if (line.tracking === 'serial' && lot && (await lotOnHand(tx, orgId, line.itemId, lot.id)) > 0n) {
+    if (line.tracking === 'serial' && lot && (await serialOnHand(tx, orgId, line.itemId, lot.id)) > 0n) {
       inStock.push({ field: `lines.${i}.lot`, message: `serial ${line.lotCode} of ${line.sku} is already in stock` });
     }
   }

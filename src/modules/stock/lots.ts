@@ -38,3 +38,13 @@ export async function lotOnHand(tx: Tx, orgId: number, itemId: number, lotId: nu
     .executeTakeFirstOrThrow();
   return toBigInt(row.q);
 }
+
+/**
+ * On-hand of a serial, with its lot row locked first (a no-op UPDATE takes the row lock on
+ * PostgreSQL; SQLite has one writer anyway), so that two documents bringing the same serial back
+ * at the same moment are checked one after the other and only one gets it in.
+ */
+export async function serialOnHand(tx: Tx, orgId: number, itemId: number, lotId: number): Promise<bigint> {
+  await tx.updateTable('lots').set({ code: sql`code` }).where('org_id', '=', orgId).where('id', '=', lotId).execute();
+  return lotOnHand(tx, orgId, itemId, lotId);
+}
