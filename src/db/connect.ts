@@ -53,8 +53,34 @@ export function connect(url: string = DEFAULT_DATABASE_URL, options: ConnectOpti
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
   return {
-    db: new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) }),
+    db: new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
     dialect: 'sqlite',
     describe: `sqlite ${path}`,
+  };
+}
+
+/** How many distinct prepared statements to keep; queries are built from a bounded set of shapes. */
+const STATEMENT_CACHE_SIZE = 2_000;
+
+/**
+ * Kysely prepares every query anew; SQLite then parses and plans the same SQL text again and again.
+ * Reusing prepared statements by their text removes that work (one connection, used by one query at
+ * a time, so a statement is never run twice at once). Least recently used statements are dropped.
+ */
+function withStatementCache(sqlite: Database.Database) {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let statement = cache.get(text);
+      if (statement) {
+        cache.delete(text); // re-insert: Map order is recency
+      } else {
+        statement = sqlite.prepare(text);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(text, statement);
+      return statement;
+    },
   };
 }

@@ -3,18 +3,17 @@ import type { Store } from '../../src/db/store.js';
 
 /**
  * Everything a command could write, in a comparable form, to prove a refused command wrote
- * nothing: the row count of every table of the schema (found by introspection, so new modules'
+ * nothing: the row count of every table of the schema (listed from the catalog, so new modules'
  * tables are included without listing them), plus balances, order states and items in detail.
  */
 export async function snapshot(store: Store) {
   const db = store.read;
-  // PostgreSQL's introspection sees every schema; only ours (the search_path's first) counts.
-  const schema = store.dialect === 'postgres' ? (await sql<{ s: string }>`SELECT current_schema() AS s`.execute(db)).rows[0]!.s : undefined;
-  const tables = (await db.introspection.getTables())
-    .filter((t) => schema === undefined || t.schema === schema)
-    .map((t) => t.name)
-    .filter((name) => !name.startsWith('kysely_'))
-    .sort();
+  // Only our own schema: other suites create and drop theirs meanwhile.
+  const listed =
+    store.dialect === 'postgres'
+      ? await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`.execute(db)
+      : await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`.execute(db);
+  const tables = listed.rows.map((r) => r.name).filter((name) => !name.startsWith('kysely_')).sort();
   const counts: Record<string, number> = {};
   for (const table of tables) {
     counts[table] = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(db)).rows[0]!.n);
