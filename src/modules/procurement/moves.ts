@@ -1,4 +1,4 @@
-import { toJsonNumber } from '../../core/decimal.js';
+import { moveJson } from '../stock/move-json.js';
 import type { Tx } from '../../db/store.js';
 import { queryMoves } from '../../ledger/queries.js';
 
@@ -11,16 +11,5 @@ export async function documentMoves(tx: Tx, orgId: number, documentType: string,
   }
   return all
     .sort((a, b) => a.id - b.id)
-    .map((m) => ({
-      id: m.id,
-      sku: m.sku,
-      from: m.from,
-      to: m.to,
-      quantity: toJsonNumber(m.quantity),
-      lot: m.lot,
-      document: m.document,
-      unitCost: m.unitCost === null ? null : toJsonNumber(m.unitCost),
-      value: m.value === null ? null : toJsonNumber(m.value),
-      postedAt: m.postedAt,
-    }));
+    .map(moveJson);
 }

@@ -2,6 +2,7 @@ import { toJsonNumber } from '../../core/decimal.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
 import { queryMoves, queryStock } from '../../ledger/queries.js';
 import { findItemBySku } from '../items/service.js';
+import { moveJson } from './move-json.js';
 
 export async function stockLevels(ctx: ServiceContext, filter: { sku?: string; warehouse?: string; nonZero?: boolean }) {
   authorize(ctx.actor, 'stock.view');
@@ -29,19 +30,6 @@ export async function moveHistory(ctx: ServiceContext, filter: { sku?: string; a
     itemId = item.id;
   }
   const { moves, hasMore } = await queryMoves(ctx.store.read, ctx.actor.orgId, { itemId, afterId: filter.after, limit: filter.limit });
-  const items = moves.map((m) => ({
-    id: m.id,
-    sku: m.sku,
-    from: m.from,
-    to: m.to,
-    quantity: toJsonNumber(m.quantity),
-    lot: m.lot,
-    document: m.document,
-    documentType: m.documentType,
-    documentId: m.documentId,
-    unitCost: m.unitCost === null ? null : toJsonNumber(m.unitCost),
-    value: m.value === null ? null : toJsonNumber(m.value),
-    postedAt: m.postedAt,
-  }));
+  const items = moves.map(moveJson);
   return { items, ...(hasMore ? { next: String(items[items.length - 1]!.id) } : {}) };
 }
