@@ -15,6 +15,7 @@ import { settingsRoutes } from '../modules/settings/routes.js';
 import { procurementRoutes } from '../modules/procurement/routes.js';
 import { transfersRoutes } from '../modules/transfers/routes.js';
 import { countsRoutes } from '../modules/counts/routes.js';
+import { atpRoutes } from '../modules/stock/atp-routes.js';
 import { domainProblem, problemType, type Problem } from './problem.js';
 import { registerRoutes, type RouteSpec } from './route.js';
 import { openApiDocument } from './openapi.js';
@@ -53,7 +54,7 @@ export function buildServer(options: ServerOptions): Server {
   const tokens = new TokenService(store);
   const routes: RouteSpec[] = [
     ...authRoutes(tokens), ...itemRoutes, ...warehouseRoutes, ...adjustmentRoutes, ...salesRoutes, ...stockRoutes, ...auditRoutes,
-    ...settingsRoutes, ...procurementRoutes, ...transfersRoutes, ...countsRoutes,
+    ...settingsRoutes, ...procurementRoutes, ...transfersRoutes, ...countsRoutes, ...atpRoutes,
   ];
 
   // An empty body with a JSON content type (common for action calls like /confirm) is "no body".
