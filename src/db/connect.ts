@@ -52,6 +52,8 @@ export function connect(url: string = DEFAULT_DATABASE_URL, options: ConnectOpti
   sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
+  // Every command runs in a SAVEPOINT: keep its sub-journal (and sort b-trees) in memory, not in temp files.
+  sqlite.pragma('temp_store = MEMORY');
   return {
     db: new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
     dialect: 'sqlite',

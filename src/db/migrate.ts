@@ -5,6 +5,7 @@ import { settingsMigration } from './migrations/0002_settings.js';
 import { procurementMigration } from './migrations/0003_procurement.js';
 import { transfersMigration } from './migrations/0004_transfers.js';
 import { countsMigration } from './migrations/0005_counts.js';
+import { openLayersMigration } from './migrations/0006_open_layers.js';
 
 /** The one list of migrations, for both engines, in order. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -14,6 +15,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0003_procurement': procurementMigration(dialect),
     '0004_transfers': transfersMigration(dialect),
     '0005_counts': countsMigration(dialect),
+    '0006_open_layers': openLayersMigration(),
   };
 }
 

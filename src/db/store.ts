@@ -56,16 +56,25 @@ class SqliteStore implements Store {
   run<T>(command: (tx: Tx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ command, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.draining) void this.drain();
+      if (!this.draining) {
+        this.draining = true;
+        // Not now: the batch would run to its COMMIT before any other request is even read.
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
+  /**
+   * better-sqlite3 is synchronous, so a batch runs from BEGIN to COMMIT without the event loop
+   * turning. Cutting each batch on a fresh turn (setImmediate, after I/O) lets the requests that
+   * arrived meanwhile, and the callers just answered, join it: that is what makes it a group commit.
+   */
   private async drain(): Promise<void> {
-    this.draining = true;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_GROUP_COMMIT);
         await this.runBatch(batch);
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
       this.draining = false;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { divideRounded, toBigInt } from '../core/decimal.js';
 import { num } from '../db/schema.js';
 import { lockRows, type LedgerTx } from './context.js';
@@ -15,7 +16,7 @@ export async function consumeLayers(lt: LedgerTx, orgId: number, itemId: number,
       .select(['id', 'remaining_quantity', 'remaining_value'])
       .where('org_id', '=', orgId)
       .where('item_id', '=', itemId)
-      .where('remaining_quantity', '>', 0)
+      .where(sql<boolean>`remaining_quantity > 0`) // a literal, so that valuation_layers_open_idx applies
       .orderBy('id'),
   ).execute();
   let left = quantity;
