@@ -6,6 +6,8 @@ import { procurementMigration } from './migrations/0003_procurement.js';
 import { transfersMigration } from './migrations/0004_transfers.js';
 import { countsMigration } from './migrations/0005_counts.js';
 import { openLayersMigration } from './migrations/0006_open_layers.js';
+import { returnsMigration } from './migrations/0007_returns.js';
+import { shippingMigration } from './migrations/0008_shipping.js';
 
 /** The one list of migrations, for both engines, in order. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -16,6 +18,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0004_transfers': transfersMigration(dialect),
     '0005_counts': countsMigration(dialect),
     '0006_open_layers': openLayersMigration(),
+    '0007_returns': returnsMigration(dialect),
+    '0008_shipping': shippingMigration(dialect),
   };
 }
 

@@ -3,6 +3,8 @@ import type { SettingsTables } from './tables/settings.js';
 import type { ProcurementTables } from './tables/procurement.js';
 import type { TransfersTables } from './tables/transfers.js';
 import type { CountsTables } from './tables/counts.js';
+import type { ReturnsTables } from './tables/returns.js';
+import type { ShippingTables } from './tables/shipping.js';
 
 /**
  * Table types. Integer columns come back as bigint from SQLite (safe integers) and PostgreSQL
@@ -113,7 +115,7 @@ export interface OutboxEventsTable {
 }
 
 /** Every table; each capability's own tables are declared in src/db/tables/. */
-export interface DB extends SettingsTables, ProcurementTables, TransfersTables, CountsTables {
+export interface DB extends SettingsTables, ProcurementTables, TransfersTables, CountsTables, ReturnsTables, ShippingTables {
   orgs: OrgsTable;
   users: UsersTable;
   api_tokens: ApiTokensTable;

@@ -11,6 +11,8 @@ export const DOCUMENT_PREFIX: Record<string, string> = {
   'internal-transfer': 'IT',
   'stock-count': 'CNT',
   scrap: 'SCR',
+  'sales-return': 'RMA',
+  shipment: 'SH',
 };
 
 export function documentReference(documentType: string, documentId: number): string {
