@@ -35,7 +35,7 @@ export interface HttpConfirmOptions {
   orders: number;
 }
 
-const WAREHOUSE = 'WH1';
+export const WAREHOUSE = 'WH1';
 
 /** Items and stock through the API, as a client would set them up. */
 async function seed(server: BenchServer, skus: string[], stockPerSku: number): Promise<void> {
@@ -49,8 +49,8 @@ async function seed(server: BenchServer, skus: string[], stockPerSku: number): P
   }
 }
 
-/** Fork the load generator, let it warm up, and capture server-side figures for the measured phase. */
-function load(request: LoadRequest, onMeasure: () => void): Promise<LoadReport> {
+/** Fork the load generator (also used by flash-sale.ts), let it warm up, and capture server-side figures for the measured phase. */
+export function load(request: LoadRequest, onMeasure: () => void): Promise<LoadReport> {
   const child = fork(fileURLToPath(new URL('./http-client.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'], // the child's stdout must not reach our JSON lines
