@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../../http/route.js';
 import { Code, Cursor, IdParams, Limit, Name, Quantity, Sku } from '../../http/schemas.js';
+import { OrderShipment, ShipBody } from '../shipping/schemas.js';
 import { cancelSalesOrder, confirmSalesOrder, createSalesOrder, getSalesOrder, listSalesOrders, shipSalesOrder } from './service.js';
 
 const Status = z.enum(['draft', 'confirmed', 'shipped', 'cancelled']);
@@ -8,6 +9,7 @@ const SalesOrderView = z.object({
   id: z.number().int(), number: z.string(), status: Status, customer: z.string(), warehouse: z.string(),
   lines: z.array(z.object({ line: z.number().int(), sku: z.string(), quantity: z.number(), reserved: z.number(), shipped: z.number() })),
   createdAt: z.string(), confirmedAt: z.string().nullable(), shippedAt: z.string().nullable(), cancelledAt: z.string().nullable(),
+  shipments: z.array(OrderShipment),
 });
 /** Actions take no body; an empty JSON object is accepted too. */
 const NoBody = z.strictObject({}).optional();
@@ -45,8 +47,8 @@ export const salesRoutes = [
     handler: ({ ctx, params }) => cancelSalesOrder(ctx, params.id),
   }),
   defineRoute({
-    method: 'POST', path: '/sales-orders/{id}/ship', tag: 'sales', summary: 'Ship a confirmed order: its reserved stock moves to the customer location', params: IdParams, body: NoBody,
+    method: 'POST', path: '/sales-orders/{id}/ship', tag: 'sales', summary: 'Ship a confirmed order: its reserved stock moves to the customer location and a shipment records carrier, tracking and packages (body optional)', params: IdParams, body: ShipBody,
     responses: { 200: { description: 'Shipped', schema: SalesOrderView } },
-    handler: ({ ctx, params }) => shipSalesOrder(ctx, params.id),
+    handler: ({ ctx, params, body }) => shipSalesOrder(ctx, params.id, body ?? {}),
   }),
 ];

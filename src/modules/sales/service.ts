@@ -12,6 +12,10 @@ import { authorize, type ServiceContext } from '../../app/context.js';
 import { itemsBySku } from '../items/service.js';
 import { warehouseByCode } from '../warehouses/service.js';
 import { virtualLocation } from '../adjustments/service.js';
+import { createShipment } from '../shipping/create.js';
+import { prepareShipment } from '../shipping/model.js';
+import type { ShipInput } from '../shipping/schemas.js';
+import { shipmentsOfOrder } from '../shipping/view.js';
 
 export const SALES_ORDER = 'sales-order';
 
@@ -123,17 +127,27 @@ export async function cancelSalesOrder(ctx: ServiceContext, id: number) {
   });
 }
 
-/** Move the reserved stock to the customer location, consuming the reservations. */
-export async function shipSalesOrder(ctx: ServiceContext, id: number) {
+/**
+ * Move the reserved stock to the customer location, consuming the reservations, and record the
+ * shipment (carrier, tracking, packages) in the same transaction. The body is optional.
+ */
+export async function shipSalesOrder(ctx: ServiceContext, id: number, input: ShipInput = {}) {
   authorize(ctx.actor, 'sales.ship');
   const { orgId, userId } = ctx.actor;
+  const prepared = prepareShipment(input);
   return runCommand(ctx, async (lt) => {
     await lockOrder(lt, orgId, id, 'shipped');
     const customer = await virtualLocation(lt.tx, orgId, 'customer');
     const moves = await consumeReservations(lt, { orgId, documentType: SALES_ORDER, documentId: id, postingKey: `${SALES_ORDER}:${id}:ship`, toLocationId: customer, postedBy: userId });
     await setStatus(lt.tx, orgId, id, 'shipped');
+    const shipment = await createShipment(lt, { orgId, userId, orderId: id, shipment: prepared });
     const body = await salesOrderView(lt.tx, orgId, id);
-    return { status: 200, body, audit: { action: 'sales.ship', targetType: SALES_ORDER, targetId: id, detail: { moves: moves.map((m) => m.id) } }, events: [{ type: 'sales-order.shipped', payload: body }] };
+    return {
+      status: 200,
+      body,
+      audit: { action: 'sales.ship', targetType: SALES_ORDER, targetId: id, detail: { moves: moves.map((m) => m.id), shipment: shipment.id } },
+      events: [{ type: 'sales-order.shipped', payload: body }, { type: 'shipment.shipped', payload: shipment }],
+    };
   });
 }
 
@@ -194,6 +208,7 @@ async function toView(tx: Tx, orgId: number, order: Selectable<SalesOrdersTable>
     confirmedAt: order.confirmed_at,
     shippedAt: order.shipped_at,
     cancelledAt: order.cancelled_at,
+    shipments: await shipmentsOfOrder(tx, orgId, id),
   };
 }
 

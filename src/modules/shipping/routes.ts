@@ -1,3 +1,36 @@
-import type { RouteSpec } from '../../http/route.js';
+import { z } from 'zod';
+import { defineRoute, type RouteSpec } from '../../http/route.js';
+import { IdParams } from '../../http/schemas.js';
+import { EventBody, ShipmentQuery, ShipmentSummary, ShipmentView, TrackBody } from './schemas.js';
+import { packingSlip } from './pdf.js';
+import { getShipment, listShipments } from './service.js';
+import { recordShipmentEvent, trackShipment } from './tracking.js';
 
-export const shippingRoutes: RouteSpec[] = [];
+/** Shipments are created by `POST /sales-orders/{id}/ship`; these routes read and track them. */
+export const shippingRoutes: RouteSpec[] = [
+  defineRoute({
+    method: 'GET', path: '/shipments', tag: 'shipping', summary: 'List shipments, newest first', query: ShipmentQuery,
+    responses: { 200: { description: 'A page of shipments', schema: z.object({ items: z.array(ShipmentSummary), next: z.string().optional() }) } },
+    handler: async ({ ctx, query }) => ({ status: 200, body: await listShipments(ctx, query) }),
+  }),
+  defineRoute({
+    method: 'GET', path: '/shipments/{id}', tag: 'shipping', summary: 'Get a shipment with its packages, tracking events and ship moves', params: IdParams,
+    responses: { 200: { description: 'The shipment', schema: ShipmentView } },
+    handler: async ({ ctx, params }) => ({ status: 200, body: await getShipment(ctx, params.id) }),
+  }),
+  defineRoute({
+    method: 'GET', path: '/shipments/{id}/pdf', tag: 'shipping', summary: 'Printable packing slip and label (PDF)', params: IdParams,
+    responses: { 200: { description: 'application/pdf' } },
+    handler: ({ ctx, params }) => packingSlip(ctx, params.id),
+  }),
+  defineRoute({
+    method: 'POST', path: '/shipments/{id}/events', tag: 'shipping', summary: 'Record a tracking event (in_transit, exception, delivered); delivered is final', params: IdParams, body: EventBody,
+    responses: { 201: { description: 'Recorded; the shipment with its events', schema: ShipmentView } },
+    handler: ({ ctx, params, body }) => recordShipmentEvent(ctx, params.id, body),
+  }),
+  defineRoute({
+    method: 'POST', path: '/shipments/track', tag: 'shipping', summary: 'Record a tracking event by carrier and tracking number (carrier webhooks); unknown: 404', body: TrackBody,
+    responses: { 201: { description: 'Recorded; the shipment with its events', schema: ShipmentView } },
+    handler: ({ ctx, body }) => trackShipment(ctx, body),
+  }),
+];
