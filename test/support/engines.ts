@@ -60,11 +60,8 @@ export async function openTestDatabase(engine: Engine, options: { poolSize?: num
       try {
         if (!o.skipVerify) await assertLedgerVerified(store);
       } finally {
+        // The schema itself is dropped after the whole run (test/support/global-setup.ts).
         await store.close();
-        const drop = new pg.Client({ connectionString: PG_URL });
-        await drop.connect();
-        await drop.query(`DROP SCHEMA ${schema} CASCADE`);
-        await drop.end();
       }
     },
   };
