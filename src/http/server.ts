@@ -18,6 +18,7 @@ import { countsRoutes } from '../modules/counts/routes.js';
 import { atpRoutes } from '../modules/stock/atp-routes.js';
 import { returnsRoutes } from '../modules/returns/routes.js';
 import { shippingRoutes } from '../modules/shipping/routes.js';
+import { logisticsRoutes } from '../modules/logistics/routes.js';
 import { domainProblem, problemType, type Problem } from './problem.js';
 import { registerRoutes, type RouteSpec } from './route.js';
 import { openApiDocument } from './openapi.js';
@@ -56,7 +57,7 @@ export function buildServer(options: ServerOptions): Server {
   const tokens = new TokenService(store);
   const routes: RouteSpec[] = [
     ...authRoutes(tokens), ...itemRoutes, ...warehouseRoutes, ...adjustmentRoutes, ...salesRoutes, ...stockRoutes, ...auditRoutes,
-    ...settingsRoutes, ...procurementRoutes, ...transfersRoutes, ...countsRoutes, ...atpRoutes, ...returnsRoutes, ...shippingRoutes,
+    ...settingsRoutes, ...procurementRoutes, ...transfersRoutes, ...countsRoutes, ...atpRoutes, ...returnsRoutes, ...shippingRoutes, ...logisticsRoutes,
   ];
 
   // An empty body with a JSON content type (common for action calls like /confirm) is "no body".
