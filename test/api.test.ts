@@ -22,6 +22,9 @@ describe.each(ENGINES)('API on %s', (engine) => {
     const health = await fetch(`${api.baseUrl}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
+    const home = await fetch(`${api.baseUrl}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('/api/v1/openapi.json');
     const doc = await fetch(`${api.baseUrl}/api/v1/openapi.json`);
     expect(doc.status).toBe(200);
     const openapi = (await doc.json()) as any;

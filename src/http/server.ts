@@ -103,6 +103,12 @@ export function buildServer(options: ServerOptions): Server {
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // Until the web app is served here, the address the server prints leads somewhere useful.
+  app.get('/', async (_request, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .send(`<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>Cangku 仓库</title><h1>Cangku 仓库 ${VERSION}</h1><p>API: <a href="${API_PREFIX}/openapi.json">${API_PREFIX}/openapi.json</a> · <a href="/healthz">/healthz</a></p>`),
+  );
   const document = openApiDocument(routes, API_PREFIX, VERSION);
   app.get(`${API_PREFIX}/openapi.json`, { config: { public: true } }, async () => document);
   registerRoutes(app, store, routes, API_PREFIX);
