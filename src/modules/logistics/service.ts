@@ -1,14 +1,11 @@
-import { sql, type Kysely } from 'kysely';
-import { toBigInt, toJsonNumber } from '../../core/decimal.js';
+import { sql } from 'kysely';
 import { todayIso } from '../../core/text.js';
-import { num, type DB } from '../../db/schema.js';
+import { num } from '../../db/schema.js';
 import { documentReference } from '../../ledger/documents.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
 import { SALES_ORDER } from '../sales/service.js';
-import { SHIPMENT } from '../shipping/model.js';
+import { pageDetails } from './details.js';
 import type { LogisticsFilter, Stage } from './schemas.js';
-
-type Db = Kysely<DB>;
 
 /**
  * Where the order stands, from its own status and, once shipped, its shipment's status. Kept in SQL
@@ -49,7 +46,8 @@ export async function listOrderLogistics(ctx: ServiceContext, filter: LogisticsF
     query = query.where(sql`lower(o.customer)`, 'like', sql`lower(${pattern}) escape '\\'`);
   }
   if (filter.after !== undefined) query = query.where('o.id', '<', filter.after);
-  const rows = (await query.orderBy('o.id', 'desc').limit(filter.limit + 1).execute()).slice(0, filter.limit);
+  const found = await query.orderBy('o.id', 'desc').limit(filter.limit + 1).execute();
+  const rows = found.slice(0, filter.limit);
   const ids = rows.map((r) => num(r.id));
   const details = await pageDetails(db, orgId, ids);
   const items = rows.map((r) => {
@@ -71,5 +69,5 @@ export async function listOrderLogistics(ctx: ServiceContext, filter: LogisticsF
       lines: details.lines.get(id) ?? [],
     };
   });
-  return { items, next: ids.length === filter.limit && (await hasMore(rows.length, filter.limit)) ? String(ids[ids.length - 1]) : undefined };
+  return { items, next: found.length > filter.limit ? String(ids[ids.length - 1]) : undefined };
 }
