@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { ONE, multiplyScaled } from '../src/core/decimal.js';
-import { virtualLocation } from '../src/modules/adjustments/service.js';
+import { virtualLocation } from '../src/ledger/virtual-locations.js';
 import { createWarehouse } from '../src/modules/warehouses/service.js';
 import { now, openDurableStore, progress, randomInt, rng, round, type TempDir } from './support.js';
 

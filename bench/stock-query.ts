@@ -3,7 +3,7 @@ import { Pool } from 'undici';
 import { ONE, multiplyScaled } from '../src/core/decimal.js';
 import { queryStock } from '../src/ledger/queries.js';
 import { verifyLedger } from '../src/ledger/verify.js';
-import { virtualLocation } from '../src/modules/adjustments/service.js';
+import { virtualLocation } from '../src/ledger/virtual-locations.js';
 import { createItem } from '../src/modules/items/service.js';
 import { createLocation, createWarehouse } from '../src/modules/warehouses/service.js';
 import { UNIT_COST } from './engine-limit.js';

@@ -1,8 +1,3 @@
-/** Normalize text typed or pasted by people: NFC, trimmed, inner runs of whitespace kept. */
-export function cleanText(value: string): string {
-  return value.normalize('NFC').trim();
-}
-
 /** A calendar date `YYYY-MM-DD` that exists (2026-02-30 does not). */
 export function isCalendarDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;

@@ -8,8 +8,6 @@ export const PHYSICAL_KINDS: readonly LocationKind[] = ['stock', 'zone', 'bin', 
  */
 export const AVAILABLE_KINDS: readonly LocationKind[] = ['stock', 'zone', 'bin'];
 export const isAvailableKind = (kind: LocationKind) => AVAILABLE_KINDS.includes(kind);
-/** Virtual counterparts: stock goes there when it leaves the company's hands (or comes from). */
-export const VIRTUAL_KINDS: readonly LocationKind[] = ['supplier', 'customer', 'production', 'scrap', 'adjustment', 'transit'];
 
 export const isPhysical = (kind: LocationKind) => PHYSICAL_KINDS.includes(kind);
 /** Stock the company owns and values: in a warehouse, or on its way between two (in transit). */

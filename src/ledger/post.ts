@@ -52,7 +52,7 @@ export class StockShortage extends DomainError {
   }
 }
 
-export const balanceKey = (itemId: number, locationId: number, lotId: number) => `${itemId}:${locationId}:${lotId}`;
+const balanceKey = (itemId: number, locationId: number, lotId: number) => `${itemId}:${locationId}:${lotId}`;
 
 interface Delta {
   itemId: number;

@@ -8,6 +8,7 @@ import { nowIso } from '../../ledger/context.js';
 import { documentReference } from '../../ledger/documents.js';
 import { PHYSICAL_KINDS } from '../../ledger/locations.js';
 import { postMoves, StockShortage, type MoveRequest } from '../../ledger/post.js';
+import { virtualLocation } from '../../ledger/virtual-locations.js';
 import { queryMoves } from '../../ledger/queries.js';
 import { runCommand } from '../../app/command.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
@@ -167,12 +168,6 @@ async function adjustedLocation(tx: Tx, orgId: number, warehouse: { id: number; 
   if (!row || !PHYSICAL_KINDS.includes(row.kind)) {
     throw validationError(`no stock location ${code} in warehouse ${warehouse.code}`, [{ field: 'location', message: `no stock location ${code} in warehouse ${warehouse.code}` }]);
   }
-  return num(row.id);
-}
-
-export async function virtualLocation(tx: Tx, orgId: number, kind: 'adjustment' | 'customer' | 'supplier' | 'scrap' | 'production' | 'transit'): Promise<number> {
-  const row = await tx.selectFrom('locations').select('id').where('org_id', '=', orgId).where('kind', '=', kind).where('warehouse_id', 'is', null).orderBy('id').limit(1).executeTakeFirst();
-  if (!row) throw new Error(`company ${orgId} has no ${kind} location`);
   return num(row.id);
 }
 

@@ -5,7 +5,7 @@ import { nowIso } from '../../ledger/context.js';
 import { postMoves, StockShortage, type MoveRequest } from '../../ledger/post.js';
 import { runCommand } from '../../app/command.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
-import { virtualLocation } from '../adjustments/service.js';
+import { virtualLocation } from '../../ledger/virtual-locations.js';
 import { lotOnHand } from '../stock/lots.js';
 import { loadLines, type CountLine } from './lines.js';
 import { countReference, lockCount, STOCK_COUNT } from './model.js';

@@ -10,7 +10,7 @@ import { authorize, type ServiceContext } from '../../app/context.js';
 import { readSettings } from '../settings/service.js';
 import { itemsBySku } from '../items/service.js';
 import { warehouseByCode } from '../warehouses/service.js';
-import { virtualLocation } from '../adjustments/service.js';
+import { virtualLocation } from '../../ledger/virtual-locations.js';
 import { checkLot, FieldErrors, parseQuantity, warehouseLocations } from './common.js';
 import { checkSerialQuantities, incomingLots, type LotLine } from './lots.js';
 import { partnerByCode } from './partners-service.js';

@@ -10,7 +10,7 @@ import { runCommand } from '../../app/command.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
 import { itemsBySku } from '../items/service.js';
 import { warehouseByCode } from '../warehouses/service.js';
-import { virtualLocation } from '../adjustments/service.js';
+import { virtualLocation } from '../../ledger/virtual-locations.js';
 import { checkLot, contains, dayAfter, FieldErrors, parseQuantity, referencedId, warehouseLocations } from './common.js';
 import { checkSerialQuantities, existingLots, type LotLine } from './lots.js';
 import { documentMoves } from './moves.js';

@@ -7,7 +7,7 @@ import { documentReference } from '../../ledger/documents.js';
 import type { MoveRequest } from '../../ledger/post.js';
 import { runCommand } from '../../app/command.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
-import { virtualLocation } from '../adjustments/service.js';
+import { virtualLocation } from '../../ledger/virtual-locations.js';
 import { FieldErrors, parseQuantity, warehouseLocations } from '../procurement/common.js';
 import { postOrShort } from '../procurement/shortage.js';
 import { SALES_RETURN } from './shared.js';

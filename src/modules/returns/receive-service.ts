@@ -6,7 +6,7 @@ import { documentReference } from '../../ledger/documents.js';
 import { postMoves } from '../../ledger/post.js';
 import { runCommand } from '../../app/command.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
-import { virtualLocation } from '../adjustments/service.js';
+import { virtualLocation } from '../../ledger/virtual-locations.js';
 import { checkLot, FieldErrors, parseQuantity, warehouseLocations } from '../procurement/common.js';
 import { findLot } from '../stock/lots.js';
 import { lineLotKey, lineTotal, orderLinesWithItems, returnedPerLineLot, SALES_ORDER, SALES_RETURN, shippedPerLineLot, type OrderLineRules } from './shared.js';

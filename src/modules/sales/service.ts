@@ -11,7 +11,7 @@ import { runCommand } from '../../app/command.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
 import { itemsBySku } from '../items/service.js';
 import { warehouseByCode } from '../warehouses/service.js';
-import { virtualLocation } from '../adjustments/service.js';
+import { virtualLocation } from '../../ledger/virtual-locations.js';
 import { createShipment } from '../shipping/create.js';
 import { prepareShipment } from '../shipping/model.js';
 import type { ShipInput } from '../shipping/schemas.js';

@@ -11,7 +11,7 @@ import { queryMoves } from '../../ledger/queries.js';
 import { runCommand } from '../../app/command.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
 import { warehouseByCode } from '../warehouses/service.js';
-import { virtualLocation } from '../adjustments/service.js';
+import { virtualLocation } from '../../ledger/virtual-locations.js';
 import { containsPattern, existingLot, itemsByCode, likeLower, locationCodes, moveView, oneSerial, positiveQuantity, referencedId, shortageProblem, throwIfErrors, warehouseLocation } from './shared.js';
 
 /**

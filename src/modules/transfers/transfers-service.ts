@@ -12,7 +12,7 @@ import { runCommand } from '../../app/command.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
 import { itemsBySku, type Item } from '../items/service.js';
 import { warehouseByCode } from '../warehouses/service.js';
-import { virtualLocation } from '../adjustments/service.js';
+import { virtualLocation } from '../../ledger/virtual-locations.js';
 import { allocateShipment } from './transfers-allocation.js';
 import { TRANSFER, transferLines, transferView, type TransferLineState } from './transfers-view.js';
 import { positiveQuantity, throwIfErrors } from './shared.js';
