@@ -90,6 +90,16 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
     ['stock query with unknown parameter', 'GET', () => '/api/v1/stock?colour=red', undefined, 422, 'validation', 'query.colour'],
     ['moves with a bad cursor', 'GET', () => '/api/v1/moves?after=abc', undefined, 422, 'validation', 'query.after'],
     ['moves with a too large page', 'GET', () => '/api/v1/moves?limit=5000', undefined, 422, 'validation', 'query.limit'],
+    ['settings with a negative threshold', 'PATCH', () => '/api/v1/settings', { purchaseApprovalThreshold: -1 }, 422, 'validation', 'purchaseApprovalThreshold'],
+    ['settings with a string', 'PATCH', () => '/api/v1/settings', { overReceiptTolerancePercent: 'ten' }, 422, 'validation', 'overReceiptTolerancePercent'],
+    ['settings with too many decimals', 'PATCH', () => '/api/v1/settings', { countVarianceApprovalThreshold: 0.0000001 }, 422, 'validation', 'countVarianceApprovalThreshold'],
+    ['settings with an unknown field', 'PATCH', () => '/api/v1/settings', { colour: 'red' }, 422, 'validation', 'colour'],
+    ['warehouse rename of unknown id', 'PATCH', () => '/api/v1/warehouses/99999', { name: 'x' }, 404, 'not-found'],
+    ['warehouse rename too long', 'PATCH', () => `/api/v1/warehouses/${warehouseId}`, { name: 'x'.repeat(201) }, 422, 'validation', 'name'],
+    ['warehouse code change', 'PATCH', () => `/api/v1/warehouses/${warehouseId}`, { code: 'W9' }, 422, 'validation', 'code'],
+    ['item patch with wrong type', 'PATCH', () => `/api/v1/items/${itemId}`, { archived: 'yes' }, 422, 'validation', 'archived'],
+    ['item patch with too long barcode', 'PATCH', () => `/api/v1/items/${itemId}`, { barcode: '9'.repeat(65) }, 422, 'validation', 'barcode'],
+    ['audit with a bad cursor', 'GET', () => '/api/v1/audit?before=-3', undefined, 422, 'validation', 'query.before'],
     ['unknown route', 'GET', () => '/api/v1/nothing-here', undefined, 404, 'not-found'],
     ['bad idempotency key', 'POST', () => '/api/v1/items', { sku: 'IK', name: 'x', unit: 'pcs' }, 422, 'validation', 'Idempotency-Key'],
   ];
@@ -106,6 +116,17 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
     expect(typeof res.body.detail).toBe('string');
     if (field) expect(res.body.errors?.map((e: { field: string }) => e.field)).toContain(field);
     expect(await snapshot(api.db.store)).toEqual(before);
+  });
+
+  it('lets only a role with the right change settings, and writes nothing otherwise', async () => {
+    expect((await api.call('POST', '/api/v1/users', { username: 'mgr', password: 'manager-pass-1', role: 'manager' })).status).toBe(201);
+    const manager = await api.login('mgr', 'manager-pass-1');
+    const before = await snapshot(api.db.store);
+    const res = await api.call('PATCH', '/api/v1/settings', { purchaseApprovalThreshold: 1 }, { authorization: `Bearer ${manager}` });
+    expect(res.status).toBe(403);
+    expect(res.body.type).toMatch(/forbidden$/);
+    expect(await snapshot(api.db.store)).toEqual(before);
+    expect((await api.call('GET', '/api/v1/settings')).body.purchaseApprovalThreshold).toBe(10000);
   });
 
   it('refuses a confirm that is short on one line and reserves nothing of the others', async () => {
