@@ -30,6 +30,8 @@ export interface ServerOptions {
   store: Store;
   /** pino level; 'silent' in tests. */
   logLevel?: string;
+  /** Close kept-alive client connections at once on close (tests), instead of waiting for them. */
+  forceCloseConnections?: boolean;
 }
 
 export interface Server {
@@ -53,6 +55,7 @@ export function buildServer(options: ServerOptions): Server {
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: 4 * 1024 * 1024,
+    ...(options.forceCloseConnections ? { forceCloseConnections: true } : {}),
   });
   const tokens = new TokenService(store);
   const routes: RouteSpec[] = [

@@ -22,7 +22,7 @@ export interface TestApi {
 /** A real server on a free port over a fresh database of the given engine, logged in as admin. */
 export async function startTestApi(engine: Engine, options: { poolSize?: number } = {}): Promise<TestApi> {
   const db = await openTestDatabase(engine, options);
-  const server = buildServer({ store: db.store, logLevel: 'silent' });
+  const server = buildServer({ store: db.store, logLevel: 'silent', forceCloseConnections: true });
   await server.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = server.app.server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -51,8 +51,14 @@ export async function startTestApi(engine: Engine, options: { poolSize?: number 
     db, server, baseUrl, token, login,
     call: (method, path, body, headers = {}) => call(method, path, body, { authorization: `Bearer ${token}`, ...headers }),
     async close(o) {
+      // Say which step is slow if closing ever takes long (a held connection, a stuck request).
+      const started = Date.now();
+      const slow = setTimeout(() => console.error(`test api close: server still closing after 20 s (${engine})`), 20_000);
       await server.app.close();
+      clearTimeout(slow);
+      const serverClosed = Date.now();
       await db.close(o);
+      if (Date.now() - started > 20_000) console.error(`test api close took ${serverClosed - started} ms (server) + ${Date.now() - serverClosed} ms (verify and database) on ${engine}`);
     },
   };
 }
