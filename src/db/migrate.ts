@@ -8,6 +8,12 @@ import { countsMigration } from './migrations/0005_counts.js';
 import { openLayersMigration } from './migrations/0006_open_layers.js';
 import { returnsMigration } from './migrations/0007_returns.js';
 import { shippingMigration } from './migrations/0008_shipping.js';
+import { salesOrdersMigration } from './migrations/0009_sales_orders.js';
+import { pickingMigration } from './migrations/0010_picking.js';
+import { webhooksMigration } from './migrations/0011_webhooks.js';
+import { importsMigration } from './migrations/0012_imports.js';
+import { usersMigration } from './migrations/0013_users.js';
+import { approvalsMigration } from './migrations/0014_approvals.js';
 
 /** The one list of migrations, for both engines, in order. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -20,6 +26,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0006_open_layers': openLayersMigration(),
     '0007_returns': returnsMigration(dialect),
     '0008_shipping': shippingMigration(dialect),
+    '0009_sales_orders': salesOrdersMigration(dialect),
+    '0010_picking': pickingMigration(dialect),
+    '0011_webhooks': webhooksMigration(dialect),
+    '0012_imports': importsMigration(dialect),
+    '0013_users': usersMigration(dialect),
+    '0014_approvals': approvalsMigration(dialect),
   };
 }
 

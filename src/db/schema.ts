@@ -5,6 +5,12 @@ import type { TransfersTables } from './tables/transfers.js';
 import type { CountsTables } from './tables/counts.js';
 import type { ReturnsTables } from './tables/returns.js';
 import type { ShippingTables } from './tables/shipping.js';
+import type { SalesOrderTables } from './tables/sales.js';
+import type { PickingTables } from './tables/picking.js';
+import type { WebhookTables } from './tables/webhooks.js';
+import type { ImportTables } from './tables/imports.js';
+import type { UserTables } from './tables/users.js';
+import type { ApprovalTables } from './tables/approvals.js';
 
 /**
  * Table types. Integer columns come back as bigint from SQLite (safe integers) and PostgreSQL
@@ -115,7 +121,8 @@ export interface OutboxEventsTable {
 }
 
 /** Every table; each capability's own tables are declared in src/db/tables/. */
-export interface DB extends SettingsTables, ProcurementTables, TransfersTables, CountsTables, ReturnsTables, ShippingTables {
+export interface DB extends SettingsTables, ProcurementTables, TransfersTables, CountsTables, ReturnsTables, ShippingTables,
+  SalesOrderTables, PickingTables, WebhookTables, ImportTables, UserTables, ApprovalTables {
   orgs: OrgsTable;
   users: UsersTable;
   api_tokens: ApiTokensTable;

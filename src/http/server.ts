@@ -19,6 +19,12 @@ import { atpRoutes } from '../modules/stock/atp-routes.js';
 import { returnsRoutes } from '../modules/returns/routes.js';
 import { shippingRoutes } from '../modules/shipping/routes.js';
 import { logisticsRoutes } from '../modules/logistics/routes.js';
+import { pickingRoutes } from '../modules/picking/routes.js';
+import { webhookRoutes } from '../modules/webhooks/routes.js';
+import { importRoutes } from '../modules/imports/routes.js';
+import { userRoutes } from '../modules/users/routes.js';
+import { approvalRoutes } from '../modules/approvals/routes.js';
+import { registerWebApp } from './web-app.js';
 import { domainProblem, problemType, type Problem } from './problem.js';
 import { registerRoutes, type RouteSpec } from './route.js';
 import { openApiDocument } from './openapi.js';
@@ -61,6 +67,7 @@ export function buildServer(options: ServerOptions): Server {
   const routes: RouteSpec[] = [
     ...authRoutes(tokens), ...itemRoutes, ...warehouseRoutes, ...adjustmentRoutes, ...salesRoutes, ...stockRoutes, ...auditRoutes,
     ...settingsRoutes, ...procurementRoutes, ...transfersRoutes, ...countsRoutes, ...atpRoutes, ...returnsRoutes, ...shippingRoutes, ...logisticsRoutes,
+    ...pickingRoutes, ...webhookRoutes, ...importRoutes, ...userRoutes, ...approvalRoutes,
   ];
 
   // An empty body with a JSON content type (common for action calls like /confirm) is "no body".
@@ -106,12 +113,7 @@ export function buildServer(options: ServerOptions): Server {
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  // Until the web app is served here, the address the server prints leads somewhere useful.
-  app.get('/', async (_request, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .send(`<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>Cangku 仓库</title><h1>Cangku 仓库 ${VERSION}</h1><p>API: <a href="${API_PREFIX}/openapi.json">${API_PREFIX}/openapi.json</a> · <a href="/healthz">/healthz</a></p>`),
-  );
+  registerWebApp(app, { store, tokens, apiPrefix: API_PREFIX });
   const document = openApiDocument(routes, API_PREFIX, VERSION);
   app.get(`${API_PREFIX}/openapi.json`, { config: { public: true } }, async () => document);
   registerRoutes(app, store, routes, API_PREFIX);
