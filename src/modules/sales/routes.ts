@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { defineRoute } from '../../http/route.js';
 import { Code, Cursor, IdParams, Limit, Name, Quantity, Sku } from '../../http/schemas.js';
 import { OrderShipment, ShipBody } from '../shipping/schemas.js';
-import { cancelSalesOrder, confirmSalesOrder, createSalesOrder, getSalesOrder, listSalesOrders, shipSalesOrder } from './service.js';
+import { cancelSalesOrder, confirmSalesOrder, createSalesOrder, getSalesOrder, listSalesOrders } from './service.js';
+import { shipSalesOrder } from '../shipping/ship-order.js';
 
 const Status = z.enum(['draft', 'confirmed', 'shipped', 'cancelled']);
 const SalesOrderView = z.object({

@@ -6,15 +6,11 @@ import { num, type SalesOrdersTable, type SalesOrderStatus } from '../../db/sche
 import type { Tx } from '../../db/store.js';
 import { lockRows, nowIso, type LedgerTx } from '../../ledger/context.js';
 import { documentReference } from '../../ledger/documents.js';
-import { consumeReservations, releaseReservations, reserveStock } from '../../ledger/reservations.js';
+import { releaseReservations, reserveStock } from '../../ledger/reservations.js';
 import { runCommand } from '../../app/command.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
 import { itemsBySku } from '../items/service.js';
 import { warehouseByCode } from '../warehouses/service.js';
-import { virtualLocation } from '../../ledger/virtual-locations.js';
-import { createShipment } from '../shipping/create.js';
-import { prepareShipment } from '../shipping/model.js';
-import type { ShipInput } from '../shipping/schemas.js';
 import { shipmentsOfOrder } from '../shipping/view.js';
 
 export const SALES_ORDER = 'sales-order';
@@ -68,7 +64,7 @@ export async function createSalesOrder(ctx: ServiceContext, input: SalesOrderInp
   });
 }
 
-async function lockOrder(lt: LedgerTx, orgId: number, id: number, next: SalesOrderStatus) {
+export async function lockOrder(lt: LedgerTx, orgId: number, id: number, next: SalesOrderStatus) {
   const order = await lockRows(lt, lt.tx.selectFrom('sales_orders').selectAll().where('org_id', '=', orgId).where('id', '=', id)).executeTakeFirst();
   if (!order) throw notFound(`sales order ${id}`);
   if (!TRANSITIONS[order.status].includes(next)) {
@@ -77,7 +73,7 @@ async function lockOrder(lt: LedgerTx, orgId: number, id: number, next: SalesOrd
   return order;
 }
 
-async function setStatus(tx: Tx, orgId: number, id: number, status: SalesOrderStatus) {
+export async function setStatus(tx: Tx, orgId: number, id: number, status: SalesOrderStatus) {
   const at = nowIso();
   const stamp = status === 'confirmed' ? { confirmed_at: at } : status === 'shipped' ? { shipped_at: at } : status === 'cancelled' ? { cancelled_at: at } : {};
   await tx.updateTable('sales_orders').set({ status, updated_at: at, ...stamp }).where('org_id', '=', orgId).where('id', '=', id).execute();
@@ -124,30 +120,6 @@ export async function cancelSalesOrder(ctx: ServiceContext, id: number) {
     await setStatus(lt.tx, orgId, id, 'cancelled');
     const body = await salesOrderView(lt.tx, orgId, id);
     return { status: 200, body, audit: { action: 'sales.cancel', targetType: SALES_ORDER, targetId: id, detail: { releasedReservations: released } }, events: [{ type: 'sales-order.cancelled', payload: body }] };
-  });
-}
-
-/**
- * Move the reserved stock to the customer location, consuming the reservations, and record the
- * shipment (carrier, tracking, packages) in the same transaction. The body is optional.
- */
-export async function shipSalesOrder(ctx: ServiceContext, id: number, input: ShipInput = {}) {
-  authorize(ctx.actor, 'sales.ship');
-  const { orgId, userId } = ctx.actor;
-  const prepared = prepareShipment(input);
-  return runCommand(ctx, async (lt) => {
-    await lockOrder(lt, orgId, id, 'shipped');
-    const customer = await virtualLocation(lt.tx, orgId, 'customer');
-    const moves = await consumeReservations(lt, { orgId, documentType: SALES_ORDER, documentId: id, postingKey: `${SALES_ORDER}:${id}:ship`, toLocationId: customer, postedBy: userId });
-    await setStatus(lt.tx, orgId, id, 'shipped');
-    const shipment = await createShipment(lt, { orgId, userId, orderId: id, shipment: prepared });
-    const body = await salesOrderView(lt.tx, orgId, id);
-    return {
-      status: 200,
-      body,
-      audit: { action: 'sales.ship', targetType: SALES_ORDER, targetId: id, detail: { moves: moves.map((m) => m.id), shipment: shipment.id } },
-      events: [{ type: 'sales-order.shipped', payload: body }, { type: 'shipment.shipped', payload: shipment }],
-    };
   });
 }
 
