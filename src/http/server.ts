@@ -24,6 +24,7 @@ import { webhookRoutes } from '../modules/webhooks/routes.js';
 import { importRoutes } from '../modules/imports/routes.js';
 import { userRoutes } from '../modules/users/routes.js';
 import { approvalRoutes } from '../modules/approvals/routes.js';
+import { labelRoutes } from '../modules/labels/routes.js';
 import { registerWebApp } from './web-app.js';
 import { domainProblem, problemType, type Problem } from './problem.js';
 import { registerRoutes, type RouteSpec } from './route.js';
@@ -67,7 +68,7 @@ export function buildServer(options: ServerOptions): Server {
   const routes: RouteSpec[] = [
     ...authRoutes(tokens), ...itemRoutes, ...warehouseRoutes, ...adjustmentRoutes, ...salesRoutes, ...stockRoutes, ...auditRoutes,
     ...settingsRoutes, ...procurementRoutes, ...transfersRoutes, ...countsRoutes, ...atpRoutes, ...returnsRoutes, ...shippingRoutes, ...logisticsRoutes,
-    ...pickingRoutes, ...webhookRoutes, ...importRoutes, ...userRoutes, ...approvalRoutes,
+    ...pickingRoutes, ...webhookRoutes, ...importRoutes, ...userRoutes, ...approvalRoutes, ...labelRoutes,
   ];
 
   // An empty body with a JSON content type (common for action calls like /confirm) is "no body".

@@ -1,3 +1,4 @@
+import { inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,7 +47,7 @@ export async function openTestDatabase(engine: Engine, options: { poolSize?: num
       },
     };
   }
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const schema = `${testRunSchemaPrefix()}${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
@@ -65,6 +66,15 @@ export async function openTestDatabase(engine: Engine, options: { poolSize?: num
       }
     },
   };
+}
+
+/**
+ * `t_<run start, epoch seconds>_<run id>_`: a run drops only its own schemas at the end, so runs
+ * side by side (several people on one machine) never drop each other's schemas mid-suite.
+ */
+function testRunSchemaPrefix(): string {
+  const run = inject('testRun');
+  return `t_${run}_`;
 }
 
 export async function assertLedgerVerified(store: Store): Promise<void> {
