@@ -1,0 +1,2 @@
+export declare function webBuildIsStale(): boolean;
+export declare function buildWebIfStale(options?: { force?: boolean; quiet?: boolean }): boolean;
