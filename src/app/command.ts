@@ -62,6 +62,7 @@ export async function runCommand<T>(ctx: ServiceContext, work: (lt: LedgerTx) =>
         target_type: outcome.audit.targetType,
         target_id: String(outcome.audit.targetId),
         request_id: actor.requestId,
+        client_ip: actor.ip ?? null,
         detail: outcome.audit.detail === undefined ? null : JSON.stringify(outcome.audit.detail),
       })
       .execute();

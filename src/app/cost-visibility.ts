@@ -1,9 +1,43 @@
-import type { Actor } from './context.js';
+import { can, type Actor } from './context.js';
+
+/**
+ * Keys that carry money: costs, prices, stock values, amounts, totals, margins, discounts.
+ * `total`/`totals`/`...Total` count as money too (order totals); quantities use other names.
+ */
+const MONEY_KEY = /cost|price|value|amount|margin|discount|valuation|^totals?$|^subtotal$|[a-z]Total$/i;
+const NUMERIC_TEXT = /^-?\d+(\.\d+)?$/;
+
+export const isMoneyKey = (key: string): boolean => MONEY_KEY.test(key);
+
+export function canSeeCosts(actor: Actor): boolean {
+  return can(actor, 'report.view_cost');
+}
 
 /**
  * Cost and price fields are hidden from roles without the right to see them (`report.view_cost`),
- * everywhere a response leaves the server: API bodies, exports, live events.
+ * everywhere a response leaves the server: API bodies (applied centrally in src/http/route.ts),
+ * PDFs (each printer passes its view through here), exports, live events.
+ *
+ * Hiding keeps the shape: a money key's number (or numeric text) becomes null, so clients and
+ * the web app show "—" instead of breaking on a missing field. Everything below a money key
+ * (e.g. `totals: {...}`, `valuation: {...}`) is hidden the same way. Non-numeric values under a
+ * money key (a cost method name, a price list code) stay. The input is never mutated.
  */
-export function hideCosts<T>(value: T, _actor: Actor): T {
+export function hideCosts<T>(value: T, actor: Actor): T {
+  if (canSeeCosts(actor)) return value;
+  return strip(value, false) as T;
+}
+
+function strip(value: unknown, hidden: boolean): unknown {
+  if (value === null || value === undefined) return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return hidden ? null : value;
+  if (typeof value === 'string') return hidden && NUMERIC_TEXT.test(value.trim()) ? null : value;
+  if (Array.isArray(value)) return value.map((v) => strip(v, hidden));
+  if (Buffer.isBuffer(value) || value instanceof Uint8Array || value instanceof Date) return value;
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = strip(v, hidden || isMoneyKey(k));
+    return out;
+  }
   return value;
 }

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z, type ZodType } from 'zod';
 import { DomainError } from '../core/errors.js';
 import type { Actor, ServiceContext } from '../app/context.js';
+import { hideCosts } from '../app/cost-visibility.js';
 import type { Store } from '../db/store.js';
 import { zodFieldErrors } from './problem.js';
 
@@ -90,7 +92,8 @@ export function registerRoutes(app: FastifyInstance, store: Store, routes: Route
         if (result.fileName) reply.header('Content-Disposition', `inline; filename="${result.fileName.replace(/[^\w.-]/g, '_')}"`);
         reply.code(result.status);
         if (result.status === 204 || result.body === null) return reply.send();
-        return reply.send(result.body);
+        // PDFs hide costs in their printers, streamed exports page by page; every JSON body is passed through hideCosts here.
+        return reply.send(Buffer.isBuffer(result.body) || result.body instanceof Readable ? result.body : hideCosts(result.body, ctx.actor));
       },
     });
   }
