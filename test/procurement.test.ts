@@ -178,8 +178,12 @@ describe.each(ENGINES)('procurement on %s', (engine) => {
     const first = await api.call('POST', `${V}/receipts`, { purchaseOrder: id, lines: [{ line: 1, quantity: 60 }] }, asClerk);
     expect(first.status, JSON.stringify(first.body)).toBe(201);
     expect(first.body).toMatchObject({ number: expect.stringMatching(/^GR-\d{6}$/), kind: 'purchase', purchaseOrder: id, partner: 'SUP1', warehouse: 'WH1', inspectionStatus: 'pending' });
-    expect(first.body.lines).toEqual([expect.objectContaining({ line: 1, orderLine: 1, sku: 'BOLT', quantity: 60, unitCost: 2.5, accepted: 0, rejected: 0, uninspected: 60 })]);
-    expect(first.body.moves).toEqual([expect.objectContaining({ from: 'Partners/Suppliers', to: 'WH1/Input', quantity: 60, unitCost: 2.5, value: 150 })]);
+    // Clerks do not see costs (docs/security.md): the clerk's answer carries them as null, the admin reads them.
+    expect(first.body.lines).toEqual([expect.objectContaining({ line: 1, orderLine: 1, sku: 'BOLT', quantity: 60, unitCost: null, accepted: 0, rejected: 0, uninspected: 60 })]);
+    expect(first.body.moves).toEqual([expect.objectContaining({ from: 'Partners/Suppliers', to: 'WH1/Input', quantity: 60, unitCost: null, value: null })]);
+    const firstAsAdmin = (await api.call('GET', `${V}/receipts/${first.body.id}`)).body;
+    expect(firstAsAdmin.lines).toEqual([expect.objectContaining({ line: 1, orderLine: 1, sku: 'BOLT', quantity: 60, unitCost: 2.5 })]);
+    expect(firstAsAdmin.moves).toEqual([expect.objectContaining({ from: 'Partners/Suppliers', to: 'WH1/Input', quantity: 60, unitCost: 2.5, value: 150 })]);
     let order = (await api.call('GET', `${V}/purchase-orders/${id}`)).body;
     expect(order.status).toBe('partially_received');
     expect(order.lines.map((l: { received: number; remaining: number }) => [l.received, l.remaining])).toEqual([[60, 40], [0, 10]]);
@@ -343,7 +347,10 @@ describe.each(ENGINES)('procurement on %s', (engine) => {
     const returned = await api.call('POST', `${V}/supplier-returns`, { supplier: 'SUP1', warehouse: 'WH1', purchaseOrder: id, reason: 'rusty', lines: [{ sku: 'BOLT', quantity: 5 }] }, asClerk);
     expect(returned.status, JSON.stringify(returned.body)).toBe(201);
     expect(returned.body).toMatchObject({ number: expect.stringMatching(/^RTV-\d{6}$/), supplier: 'SUP1', purchaseOrderNumber: expect.stringMatching(/^PO-/), lines: [{ line: 1, sku: 'BOLT', quantity: 5, lot: null }] });
-    expect(returned.body.moves).toEqual([expect.objectContaining({ from: 'WH1/Rejected', to: 'Partners/Suppliers', quantity: 5, value: expect.any(Number) })]); // valued FIFO
+    // The clerk's answer hides the value; read as admin, the return is valued FIFO.
+    expect(returned.body.moves).toEqual([expect.objectContaining({ from: 'WH1/Rejected', to: 'Partners/Suppliers', quantity: 5, value: null })]);
+    const returnedAsAdmin = (await api.call('GET', `${V}/supplier-returns/${returned.body.id}`)).body;
+    expect(returnedAsAdmin.moves).toEqual([expect.objectContaining({ from: 'WH1/Rejected', to: 'Partners/Suppliers', quantity: 5, value: expect.any(Number) })]); // valued FIFO
     expect(at(await stockOf('BOLT'), 'WH1/Rejected')?.onHand ?? 0).toBe(rejectedBefore - 5);
     const order = (await api.call('GET', `${V}/purchase-orders/${id}`)).body;
     expect(order).toMatchObject({ status: 'received', supplierReturns: [expect.objectContaining({ id: returned.body.id })] });

@@ -79,7 +79,9 @@ describe.each(ENGINES)('shipments on %s', (engine) => {
     expect(res.body.status).toBe('shipped');
     expect(res.body.shipments).toEqual([{ id: expect.any(Number), number: expect.any(String), status: 'shipped', carrier: null, trackingNumber: null }]);
     const shipment = await api.call('GET', `/api/v1/shipments/${res.body.shipments[0].id}`);
-    expect(shipment.body).toMatchObject({ carrier: null, service: null, trackingNumber: null, promisedOn: null, packages: [] });
+    // The promise defaults to the order lines' promise date.
+    expect(shipment.body).toMatchObject({ carrier: null, service: null, trackingNumber: null, promisedOn: today, packages: [] });
+    expect(shipment.body.lines).toEqual([{ line: 1, sku: 'BOX', name: '纸箱 Carton', unit: 'pcs', bin: 'SHW/Stock', lot: null, quantity: 2, taskId: null }]);
     // An empty JSON object is no body too.
     const other = await confirmedOrder('Plain 2');
     expect((await api.call('POST', `/api/v1/sales-orders/${other}/ship`, {})).body.shipments).toHaveLength(1);
@@ -125,7 +127,18 @@ describe.each(ENGINES)('shipments on %s', (engine) => {
     const done = await api.call('POST', '/api/v1/shipments/track', { carrier: 'YTO', trackingNumber: 'YT-77', status: 'delivered' });
     expect(done.body).toMatchObject({ status: 'delivered', onTime: false, deliveredOn: today });
 
-    const unpromised = await ship('Nopromise Co', { carrier: 'YTO', trackingNumber: 'YT-78' });
+    // No promisedOn in the body: the order lines' promise date counts (confirmed today: promised today).
+    const linePromise = await ship('Linepromise Co', { carrier: 'YTO', trackingNumber: 'YT-79' });
+    expect((await api.call('GET', `/api/v1/shipments/${linePromise}`)).body.promisedOn).toBe(today);
+
+    // Nothing promised anywhere (lines without a promise date, as orders from before promises): on-time is null.
+    const orderId = await confirmedOrder('Nopromise Co');
+    await api.db.store.run(async (tx) => {
+      await tx.updateTable('sales_order_lines').set({ promised_on: null }).where('order_id', '=', orderId).execute();
+    });
+    const shipped = await api.call('POST', `/api/v1/sales-orders/${orderId}/ship`, { carrier: 'YTO', trackingNumber: 'YT-78' });
+    const unpromised = shipped.body.shipments[0].id as number;
+    expect((await api.call('GET', `/api/v1/shipments/${unpromised}`)).body.promisedOn).toBeNull();
     await event(unpromised, { status: 'exception', note: 'damaged box' });
     expect((await event(unpromised, { status: 'delivered' })).body).toMatchObject({ status: 'delivered', onTime: null });
   });
@@ -205,13 +218,13 @@ describe.each(ENGINES)('shipments on %s', (engine) => {
     expect(all.status).toBe(200);
     const ids = all.body.items.map((s: any) => s.id);
     expect(ids).toEqual([...ids].sort((a: number, b: number) => b - a));
-    expect(all.body.items).toHaveLength(9);
+    expect(all.body.items).toHaveLength(10);
 
     const delivered = await api.call('GET', '/api/v1/shipments?status=delivered');
     expect(delivered.body.items.length).toBe(3);
     expect(delivered.body.items.every((s: any) => s.status === 'delivered')).toBe(true);
     const yto = await api.call('GET', '/api/v1/shipments?carrier=YTO');
-    expect(yto.body.items.map((s: any) => s.trackingNumber).sort()).toEqual(['YT-77', 'YT-78']);
+    expect(yto.body.items.map((s: any) => s.trackingNumber).sort()).toEqual(['YT-77', 'YT-78', 'YT-79']);
     expect((await api.call('GET', '/api/v1/shipments?q=sf1002')).body.items.map((s: any) => s.trackingNumber)).toEqual(['SF100200300']);
     expect((await api.call('GET', '/api/v1/shipments?q=late%20co')).body.items.map((s: any) => s.customer)).toEqual(['Late Co']);
     const first = all.body.items[all.body.items.length - 1];

@@ -26,11 +26,15 @@ export interface OrgsTable { id: Id; code: string; name: string; created_at: str
 export interface UsersTable {
   org_id: Int; id: Id; username: string; password_hash: string; role: string;
   disabled: Int; created_at: string;
+  /** Added by 0013_users (docs/security.md). */
+  must_change_password: Defaulted<Int>; all_warehouses: Defaulted<Int>; updated_at: string | null;
 }
 
 export interface ApiTokensTable {
   org_id: Int; id: Id; user_id: Int; token_hash: string; created_at: string; expires_at: string;
   revoked_at: string | null;
+  /** Added by 0013_users: 'session' (login) or 'api' (named token); last use for idle expiry. */
+  kind: Defaulted<string>; name: string | null; last_used_at: string | null;
 }
 
 export interface ItemsTable {
@@ -46,6 +50,8 @@ export interface WarehousesTable {
 
 export type LocationKind =
   | 'warehouse' | 'stock' | 'zone' | 'bin' | 'inspection' | 'rejected'
+  /** Stock held back from use (a short pick's missing quantity until counted): on hand, never available. */
+  | 'hold'
   | 'supplier' | 'customer' | 'production' | 'scrap' | 'adjustment' | 'transit';
 
 export interface LocationsTable {
@@ -94,16 +100,25 @@ export interface AdjustmentLinesTable {
   quantity: Int; unit_cost: Int | null;
 }
 
-export type SalesOrderStatus = 'draft' | 'confirmed' | 'shipped' | 'cancelled';
+export type SalesOrderStatus = 'draft' | 'confirmed' | 'partially_shipped' | 'shipped' | 'cancelled';
+
+/** A column with a database default: optional on insert. */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
 
 export interface SalesOrdersTable {
   org_id: Int; id: Id; customer: string; warehouse_id: Int; status: SalesOrderStatus;
   created_by: Int; created_at: string; updated_at: string; confirmed_at: string | null;
   shipped_at: string | null; cancelled_at: string | null;
+  /** Added by 0009_sales_orders (docs/sales-orders.md). Priority 1 (most urgent) .. 9, default 5. */
+  partner_id: Int | null; priority: Defaulted<Int>; allow_backorder: Defaulted<Int>;
+  requested_on: string | null; reference: string | null; note: string | null;
 }
 
 export interface SalesOrderLinesTable {
   org_id: Int; id: Id; order_id: Int; line_no: Int; item_id: Int; quantity: Int;
+  /** Added by 0009_sales_orders. Money and percents are int64 millionths. */
+  warehouse_id: Int; cancelled_quantity: Defaulted<Int>; unit_price: Int | null; discount_percent: Defaulted<Int>;
+  requested_on: string | null; promised_on: string | null;
 }
 
 export interface IdempotencyKeysTable {
@@ -114,6 +129,8 @@ export interface IdempotencyKeysTable {
 export interface AuditLogTable {
   org_id: Int; id: Id; at: string; user_id: Int | null; action: string; target_type: string | null;
   target_id: string | null; request_id: string | null; detail: string | null;
+  /** Added by 0013_users: the client address of the request. */
+  client_ip: string | null;
 }
 
 export interface OutboxEventsTable {

@@ -21,14 +21,19 @@ import { shippingRoutes } from '../modules/shipping/routes.js';
 import { logisticsRoutes } from '../modules/logistics/routes.js';
 import { pickingRoutes } from '../modules/picking/routes.js';
 import { webhookRoutes } from '../modules/webhooks/routes.js';
+import { eventRoutes } from '../modules/events/routes.js';
 import { importRoutes } from '../modules/imports/routes.js';
+import { registerImportUploads } from '../modules/imports/upload.js';
+import { exportRoutes } from '../modules/exports/routes.js';
 import { userRoutes } from '../modules/users/routes.js';
 import { approvalRoutes } from '../modules/approvals/routes.js';
 import { labelRoutes } from '../modules/labels/routes.js';
+import { dashboardRoutes } from '../modules/dashboard/routes.js';
 import { registerWebApp } from './web-app.js';
 import { domainProblem, problemType, type Problem } from './problem.js';
 import { registerRoutes, type RouteSpec } from './route.js';
 import { openApiDocument } from './openapi.js';
+import { registerRateLimits } from './rate-limits.js';
 import { VERSION } from '../version.js';
 
 export const API_PREFIX = '/api/v1';
@@ -65,10 +70,13 @@ export function buildServer(options: ServerOptions): Server {
     ...(options.forceCloseConnections ? { forceCloseConnections: true } : {}),
   });
   const tokens = new TokenService(store);
+  const checkRateLimit = registerRateLimits(app, tokens.config);
+  app.addHook('onClose', async () => tokens.dispose());
   const routes: RouteSpec[] = [
     ...authRoutes(tokens), ...itemRoutes, ...warehouseRoutes, ...adjustmentRoutes, ...salesRoutes, ...stockRoutes, ...auditRoutes,
     ...settingsRoutes, ...procurementRoutes, ...transfersRoutes, ...countsRoutes, ...atpRoutes, ...returnsRoutes, ...shippingRoutes, ...logisticsRoutes,
-    ...pickingRoutes, ...webhookRoutes, ...importRoutes, ...userRoutes, ...approvalRoutes, ...labelRoutes,
+    ...pickingRoutes, ...webhookRoutes, ...eventRoutes, ...importRoutes, ...userRoutes, ...approvalRoutes, ...labelRoutes,
+    ...dashboardRoutes,
   ];
 
   // An empty body with a JSON content type (common for action calls like /confirm) is "no body".
@@ -85,13 +93,16 @@ export function buildServer(options: ServerOptions): Server {
 
   app.addHook('onRequest', async (request: FastifyRequest & { actor?: Actor }) => {
     if (!request.url.startsWith(API_PREFIX + '/')) return;
-    if ((request.routeOptions.config as { public?: boolean } | undefined)?.public) return;
     if (request.routeOptions.url === undefined) return; // unknown route: answered 404 below
+    const isPublic = (request.routeOptions.config as { public?: boolean } | undefined)?.public === true;
+    if (isPublic && request.routeOptions.url !== `${API_PREFIX}/auth/login`) return;
+    await checkRateLimit(request, isPublic);
+    if (isPublic) return;
     const header = request.headers.authorization;
     const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
     const actor = token ? await tokens.resolve(token) : undefined;
     if (!actor) throw unauthorized();
-    request.actor = { ...actor, requestId: request.id };
+    request.actor = { ...actor, requestId: request.id, ip: request.ip };
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -103,6 +114,7 @@ export function buildServer(options: ServerOptions): Server {
       problem = { type: problemType('internal'), title: 'Internal error', status: 500, detail: `unexpected error; request id ${request.id}` };
     }
     if (problem.status === 401) reply.header('WWW-Authenticate', 'Bearer');
+    if (problem.status === 429 && typeof problem.retryAfter === 'number') reply.header('Retry-After', String(problem.retryAfter));
     reply.code(problem.status).type('application/problem+json').send(problem);
   });
 
@@ -115,8 +127,10 @@ export function buildServer(options: ServerOptions): Server {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   registerWebApp(app, { store, tokens, apiPrefix: API_PREFIX });
+  routes.push(...exportRoutes(routes));
   const document = openApiDocument(routes, API_PREFIX, VERSION);
   app.get(`${API_PREFIX}/openapi.json`, { config: { public: true } }, async () => document);
+  registerImportUploads(app, API_PREFIX);
   registerRoutes(app, store, routes, API_PREFIX);
   return { app, tokens, routes };
 }

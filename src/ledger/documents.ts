@@ -13,6 +13,9 @@ export const DOCUMENT_PREFIX: Record<string, string> = {
   scrap: 'SCR',
   'sales-return': 'RMA',
   shipment: 'SH',
+  'pick-wave': 'WV',
+  'pick-task': 'PK',
+  'count-suggestion': 'CS',
 };
 
 export function documentReference(documentType: string, documentId: number): string {

@@ -1,10 +1,11 @@
 import type { LocationKind } from '../db/schema.js';
 
 /** Locations that hold the company's stock inside a warehouse. */
-export const PHYSICAL_KINDS: readonly LocationKind[] = ['stock', 'zone', 'bin', 'inspection', 'rejected'];
+export const PHYSICAL_KINDS: readonly LocationKind[] = ['stock', 'zone', 'bin', 'inspection', 'rejected', 'hold'];
 /**
  * Physical locations whose stock can be promised and reserved. Goods waiting for quality
- * inspection, or rejected by it, are on hand but not available.
+ * inspection, or rejected by it, or held back (`hold`: a short pick's missing quantity until it
+ * is counted, see docs/picking.md) are on hand but not available.
  */
 export const AVAILABLE_KINDS: readonly LocationKind[] = ['stock', 'zone', 'bin'];
 export const isAvailableKind = (kind: LocationKind) => AVAILABLE_KINDS.includes(kind);

@@ -21,7 +21,7 @@ export interface StockRow {
 export async function queryStock(
   db: Kysely<DB>,
   orgId: number,
-  filter: { sku?: string; warehouse?: string; nonZero?: boolean; limit?: number },
+  filter: { sku?: string; warehouse?: string; nonZero?: boolean; limit?: number; warehouseIds?: readonly number[] },
 ): Promise<StockRow[]> {
   let query = db
     .selectFrom('balances as b')
@@ -34,6 +34,8 @@ export async function queryStock(
     .where('l.kind', 'in', [...PHYSICAL_KINDS]);
   if (filter.sku !== undefined) query = query.where('i.sku', '=', filter.sku);
   if (filter.warehouse !== undefined) query = query.where('w.code', '=', filter.warehouse);
+  // Warehouse scope of the user (docs/security.md): only these warehouses; none: nothing.
+  if (filter.warehouseIds !== undefined) query = query.where('w.id', 'in', [-1, ...filter.warehouseIds]);
   if (filter.nonZero) query = query.where((eb) => eb.or([eb('b.on_hand', '!=', 0), eb('b.reserved', '!=', 0)]));
   const rows = await query
     .orderBy('i.sku')
@@ -81,7 +83,7 @@ export interface MoveRow {
 export async function queryMoves(
   db: Kysely<DB>,
   orgId: number,
-  filter: { itemId?: number; documentType?: string; documentId?: number; afterId?: number; limit: number },
+  filter: { itemId?: number; documentType?: string; documentId?: number; afterId?: number; limit: number; warehouseIds?: readonly number[] },
 ): Promise<{ moves: MoveRow[]; hasMore: boolean }> {
   let query = db
     .selectFrom('moves as m')
@@ -98,6 +100,9 @@ export async function queryMoves(
   if (filter.documentType !== undefined) query = query.where('m.document_type', '=', filter.documentType);
   if (filter.documentId !== undefined) query = query.where('m.document_id', '=', filter.documentId);
   if (filter.afterId !== undefined) query = query.where('m.id', '>', filter.afterId);
+  // Warehouse scope: moves from or into one of these warehouses.
+  const scope = filter.warehouseIds === undefined ? undefined : [-1, ...filter.warehouseIds];
+  if (scope) query = query.where((eb) => eb.or([eb('f.warehouse_id', 'in', scope), eb('t.warehouse_id', 'in', scope)]));
   const rows = await query.orderBy('m.id').limit(filter.limit + 1).execute();
   const moves = rows.slice(0, filter.limit).map((r) => ({
     id: num(r.id),

@@ -21,6 +21,8 @@ export interface ReserveResult {
   ok: boolean;
   /** Every item whose summed demand exceeds what is available in the warehouse. */
   shortages: ItemShortage[];
+  /** What each demand line got (summed over lots and locations); empty when ok=false. */
+  claimed: Array<{ lineId: number; itemId: number; quantity: bigint }>;
 }
 
 interface Candidate {
@@ -38,11 +40,21 @@ interface Candidate {
  * is one conditional UPDATE whose row count is checked.
  *
  * Every item is checked before anything is claimed, so a shortage returns ok=false with all short
- * items and has written nothing.
+ * items and has written nothing. With `partial`, what is available is claimed in demand order and
+ * the rest is left to the caller (backorders).
  */
 export async function reserveStock(
   lt: LedgerTx,
-  request: { orgId: number; documentType: string; documentId: number; warehouseId: number; demands: Demand[]; today: string },
+  request: {
+    orgId: number; documentType: string; documentId: number; warehouseId: number; demands: Demand[]; today: string;
+    /**
+     * Reserve what is available and leave the rest (backorders): never ok=false, `shortages` lists
+     * the items not covered in full and `claimed` says what each line got. Default: all or nothing.
+     */
+    partial?: boolean;
+    /** Lots expiring before this date (YYYY-MM-DD) are not reserved (a customer's minimum shelf life). */
+    minExpiresOn?: string | null;
+  },
 ): Promise<ReserveResult> {
   const { orgId } = request;
   const perItem = new Map<number, Demand[]>();
@@ -57,13 +69,14 @@ export async function reserveStock(
   for (const itemId of itemIds) {
     const demands = perItem.get(itemId)!;
     const requested = demands.reduce((sum, d) => sum + d.quantity, 0n);
-    const candidates = await lockCandidates(lt, orgId, itemId, request.warehouseId, request.today);
+    const minExpiresOn = request.minExpiresOn && request.minExpiresOn > request.today ? request.minExpiresOn : request.today;
+    const candidates = await lockCandidates(lt, orgId, itemId, request.warehouseId, minExpiresOn);
     const available = candidates.reduce((sum, c) => sum + c.available, 0n);
     if (available < requested) {
       shortages.push({ itemId, requested, available });
-      continue;
+      if (!request.partial) continue;
     }
-    if (shortages.length > 0) continue; // still count the other shortages, claim nothing more
+    if (shortages.length > 0 && !request.partial) continue; // still count the other shortages, claim nothing more
     candidates.sort(
       (a, b) =>
         (a.expiresOn ?? '9999-12-31').localeCompare(b.expiresOn ?? '9999-12-31') ||
@@ -73,7 +86,7 @@ export async function reserveStock(
     let index = 0;
     for (const demand of demands) {
       let left = demand.quantity;
-      while (left > 0n) {
+      while (left > 0n && index < candidates.length) {
         const candidate = candidates[index]!;
         const take = left < candidate.available ? left : candidate.available;
         if (take > 0n) {
@@ -85,7 +98,7 @@ export async function reserveStock(
       }
     }
   }
-  if (shortages.length > 0) return { ok: false, shortages };
+  if (shortages.length > 0 && !request.partial) return { ok: false, shortages, claimed: [] };
 
   const createdAt = nowIso();
   for (const claim of claims) {
@@ -122,10 +135,17 @@ export async function reserveStock(
       )
       .execute();
   }
-  return { ok: true, shortages: [] };
+  const claimed = new Map<number, { lineId: number; itemId: number; quantity: bigint }>();
+  for (const claim of claims) {
+    const found = claimed.get(claim.demand.lineId);
+    if (found) found.quantity += claim.quantity;
+    else claimed.set(claim.demand.lineId, { lineId: claim.demand.lineId, itemId: claim.demand.itemId, quantity: claim.quantity });
+  }
+  return { ok: true, shortages, claimed: [...claimed.values()] };
 }
 
-async function lockCandidates(lt: LedgerTx, orgId: number, itemId: number, warehouseId: number, today: string): Promise<Candidate[]> {
+/** Reservable balances of an item in a warehouse, locked; lots expiring before `minExpiresOn` left out. */
+async function lockCandidates(lt: LedgerTx, orgId: number, itemId: number, warehouseId: number, minExpiresOn: string): Promise<Candidate[]> {
   const rows = await lockRows(
     lt,
     lt.tx
@@ -158,7 +178,7 @@ async function lockCandidates(lt: LedgerTx, orgId: number, itemId: number, wareh
       available: toBigInt(r.on_hand) - toBigInt(r.reserved),
       expiresOn: expiry.get(num(r.lot_id)) ?? null,
     }))
-    .filter((c) => c.expiresOn === null || c.expiresOn >= today);
+    .filter((c) => c.expiresOn === null || c.expiresOn >= minExpiresOn);
 }
 
 interface OpenReservation {

@@ -11,6 +11,8 @@ export interface PartnersTable {
   /** JSON arrays of contacts and addresses. */
   contacts: string; addresses: string;
   payment_terms_days: Int; lead_time_days: Int; archived: Int; created_at: string; updated_at: string;
+  /** Minimum remaining shelf life (days) this customer accepts; null: no minimum (0009_sales_orders). */
+  min_shelf_life_days: Int | null;
 }
 
 export type PurchaseOrderStatus = 'draft' | 'submitted' | 'approved' | 'partially_received' | 'received' | 'closed' | 'cancelled';

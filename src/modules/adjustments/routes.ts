@@ -21,7 +21,9 @@ const AdjustmentBody = z.strictObject({
     .max(1000, 'at most 1000 lines'),
 });
 const AdjustmentView = z.object({
-  id: z.number().int(), number: z.string(), warehouse: z.string(), reason: z.string().nullable(), status: z.string(),
+  id: z.number().int(), number: z.string(), warehouse: z.string(), reason: z.string().nullable(),
+  status: z.string().describe('posted; or pending_approval while an approval flow runs (no moves yet), then posted, rejected or cancelled'),
+  approval: z.object({ id: z.number().int(), status: z.string(), rejectionReason: z.string().nullable() }).nullable().describe('The approval flow run (GET /approvals/{id}); null when no flow applied'),
   createdAt: z.string(), createdBy: z.number().int(),
   lines: z.array(z.object({ line: z.number().int(), sku: z.string(), quantity: z.number(), lot: z.string().nullable(), expiresOn: z.string().nullable(), unitCost: z.number().nullable() })),
   moves: z.array(z.object({ id: z.number().int(), sku: z.string(), from: z.string(), to: z.string(), quantity: z.number(), lot: z.string().nullable() })),
@@ -29,8 +31,8 @@ const AdjustmentView = z.object({
 
 export const adjustmentRoutes = [
   defineRoute({
-    method: 'POST', path: '/inventory-adjustments', tag: 'stock', summary: 'Post an inventory adjustment', body: AdjustmentBody,
-    responses: { 201: { description: 'Posted', schema: AdjustmentView } },
+    method: 'POST', path: '/inventory-adjustments', tag: 'stock', summary: 'Post an inventory adjustment; with a matching approval flow it is created pending_approval and posts when the flow completes (docs/approvals.md)', body: AdjustmentBody,
+    responses: { 201: { description: 'Posted (or pending approval)', schema: AdjustmentView } },
     handler: ({ ctx, body }) => postAdjustment(ctx, body),
   }),
   defineRoute({

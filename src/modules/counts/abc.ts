@@ -3,7 +3,7 @@ import { divideRounded, multiplyScaled, ONE, toBigInt, toJsonNumber } from '../.
 import { num } from '../../db/schema.js';
 import type { Tx } from '../../db/store.js';
 import { AVAILABLE_KINDS } from '../../ledger/locations.js';
-import { authorize, type ServiceContext } from '../../app/context.js';
+import { authorize, requireWarehouse, type ServiceContext } from '../../app/context.js';
 import { unitCosts } from './costs.js';
 import type { AbcClass } from './model.js';
 import { warehouseByCode } from '../warehouses/service.js';
@@ -65,6 +65,7 @@ export async function abcReport(ctx: ServiceContext, warehouseCode: string) {
   authorize(ctx.actor, 'count.view');
   const db = ctx.store.read;
   const warehouse = await warehouseByCode(db, ctx.actor.orgId, warehouseCode, 'query.warehouse');
+  requireWarehouse(ctx.actor, warehouse.id); // warehouse scope: 403
   const { rows, total } = await classifyAbc(db, ctx.actor.orgId, warehouse.id);
   const sum = (c: AbcClass) => rows.filter((r) => r.class === c).reduce((s, r) => s + r.value, 0n);
   return {

@@ -1,7 +1,7 @@
 import { num } from '../../db/schema.js';
 import { nowIso } from '../../ledger/context.js';
 import { runCommand } from '../../app/command.js';
-import { authorize, type ServiceContext } from '../../app/context.js';
+import { authorize, requireWarehouse, type ServiceContext } from '../../app/context.js';
 import { warehouseByCode } from '../warehouses/service.js';
 import { STOCK_COUNT, type CountScope } from './model.js';
 import { checkScope } from './scope.js';
@@ -21,6 +21,7 @@ export async function createCount(ctx: ServiceContext, input: NewCount) {
   const { orgId, userId } = ctx.actor;
   return runCommand(ctx, async ({ tx }) => {
     const warehouse = await warehouseByCode(tx, orgId, input.warehouse);
+    requireWarehouse(ctx.actor, warehouse.id); // warehouse scope: 403
     const scope = await checkScope(tx, orgId, warehouse, input.scope);
     const { type, ...rest } = scope;
     const at = nowIso();

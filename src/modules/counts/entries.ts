@@ -8,6 +8,7 @@ import { nowIso } from '../../ledger/context.js';
 import { isAvailableKind } from '../../ledger/locations.js';
 import { runCommand } from '../../app/command.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
+import { requireDocumentWarehouse } from '../users/scope.js';
 import { toItem, type Item } from '../items/service.js';
 import { createLot, findLot, type Lot } from '../stock/lots.js';
 import { unitCosts } from './costs.js';
@@ -42,6 +43,7 @@ interface CheckedEntry {
  */
 export async function enterCounts(ctx: ServiceContext, id: number, entries: CountEntry[]) {
   authorize(ctx.actor, 'count.write');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'stock_counts', id); // warehouse scope: 403
   const { orgId, userId } = ctx.actor;
   return runCommand(ctx, async (lt) => {
     const { tx } = lt;

@@ -5,12 +5,14 @@ import { nowIso } from '../../ledger/context.js';
 import { postMoves, StockShortage, type MoveRequest } from '../../ledger/post.js';
 import { runCommand } from '../../app/command.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
+import { requireDocumentWarehouse } from '../users/scope.js';
 import { virtualLocation } from '../../ledger/virtual-locations.js';
 import { lotOnHand } from '../stock/lots.js';
 import { loadLines, type CountLine } from './lines.js';
 import { countReference, lockCount, STOCK_COUNT } from './model.js';
 import { lineVariance, varianceTotals } from './variances.js';
 import { countView } from './view.js';
+import { fillBackordersAfterMoves } from '../sales/backorders.js';
 
 /**
  * Post the variances: each line's stock is adjusted by its variance (counted - book when it was
@@ -20,6 +22,7 @@ import { countView } from './view.js';
  */
 export async function postCount(ctx: ServiceContext, id: number, input: { reasonCode?: string }) {
   authorize(ctx.actor, 'count.write');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'stock_counts', id); // warehouse scope: 403
   const { orgId, userId } = ctx.actor;
   const reasonCode = input.reasonCode ?? 'count';
   return runCommand(ctx, async (lt) => {
@@ -56,6 +59,7 @@ export async function postCount(ctx: ServiceContext, id: number, input: { reason
         throw shortageProblem(error, moved);
       }
       await refuseDuplicateSerials(tx, orgId, moved);
+      await fillBackordersAfterMoves(lt, orgId, moved.map((m) => m.move)); // gains may serve waiting sales orders
     }
 
     const totals = varianceTotals(lines);

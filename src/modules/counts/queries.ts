@@ -2,7 +2,8 @@ import { toJsonNumber } from '../../core/decimal.js';
 import { forbidden, notFound } from '../../core/errors.js';
 import { num } from '../../db/schema.js';
 import type { StockCountStatus } from '../../db/tables/counts.js';
-import { authorize, type ServiceContext } from '../../app/context.js';
+import { authorize, requireWarehouse, scopeToWarehouses, type ServiceContext } from '../../app/context.js';
+import { requireDocumentWarehouse } from '../users/scope.js';
 import { readSettings } from '../settings/service.js';
 import { loadLines } from './lines.js';
 import { countReference } from './model.js';
@@ -11,6 +12,7 @@ import { countSummary, countView, seesBook } from './view.js';
 
 export async function getCount(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'count.view');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'stock_counts', id); // warehouse scope: 403
   return countView(ctx.store.read, ctx.actor, id);
 }
 
@@ -18,11 +20,12 @@ export async function listCounts(ctx: ServiceContext, filter: { status?: StockCo
   authorize(ctx.actor, 'count.view');
   const db = ctx.store.read;
   const { orgId } = ctx.actor;
-  let query = db.selectFrom('stock_counts').selectAll().where('org_id', '=', orgId);
+  let query = scopeToWarehouses(db.selectFrom('stock_counts').selectAll().where('org_id', '=', orgId), 'warehouse_id', ctx.actor);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.warehouse !== undefined) {
     const warehouse = await db.selectFrom('warehouses').select('id').where('org_id', '=', orgId).where('code', '=', filter.warehouse).executeTakeFirst();
     if (!warehouse) return { items: [] };
+    requireWarehouse(ctx.actor, num(warehouse.id)); // warehouse scope: 403
     query = query.where('warehouse_id', '=', num(warehouse.id));
   }
   if (filter.after !== undefined) query = query.where('id', '<', filter.after);
@@ -38,6 +41,7 @@ export async function listCounts(ctx: ServiceContext, filter: { status?: StockCo
  */
 export async function varianceReport(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'count.view');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'stock_counts', id); // warehouse scope: 403
   const db = ctx.store.read;
   const { orgId } = ctx.actor;
   const count = await db.selectFrom('stock_counts').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();

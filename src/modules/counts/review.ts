@@ -3,6 +3,7 @@ import { num } from '../../db/schema.js';
 import { nowIso } from '../../ledger/context.js';
 import { runCommand } from '../../app/command.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
+import { requireDocumentWarehouse } from '../users/scope.js';
 import { readSettings } from '../settings/service.js';
 import { loadLines } from './lines.js';
 import { lastMoveId, lockCount, onHandNow, STOCK_COUNT } from './model.js';
@@ -18,6 +19,7 @@ import { countView } from './view.js';
  */
 export async function submitCount(ctx: ServiceContext, id: number, input: { uncounted?: 'zero' | 'exclude' }) {
   authorize(ctx.actor, 'count.write');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'stock_counts', id); // warehouse scope: 403
   const { orgId, userId } = ctx.actor;
   return runCommand(ctx, async (lt) => {
     const { tx } = lt;
@@ -64,6 +66,7 @@ export async function submitCount(ctx: ServiceContext, id: number, input: { unco
 /** Four eyes: whoever submitted the count cannot approve its variances. */
 export async function approveCount(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'count.approve');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'stock_counts', id); // warehouse scope: 403
   const { orgId, userId } = ctx.actor;
   return runCommand(ctx, async (lt) => {
     const count = await lockCount(lt, orgId, id, 'approved');
@@ -78,6 +81,7 @@ export async function approveCount(ctx: ServiceContext, id: number) {
 /** Send a submitted count back to counting: lines zeroed or excluded at submit are open again. */
 export async function rejectCount(ctx: ServiceContext, id: number, input: { reason: string }) {
   authorize(ctx.actor, 'count.approve');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'stock_counts', id); // warehouse scope: 403
   const { orgId, userId } = ctx.actor;
   return runCommand(ctx, async (lt) => {
     const { tx } = lt;
@@ -106,6 +110,7 @@ export async function rejectCount(ctx: ServiceContext, id: number, input: { reas
 
 export async function cancelCount(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'count.write');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'stock_counts', id); // warehouse scope: 403
   const { orgId, userId } = ctx.actor;
   return runCommand(ctx, async (lt) => {
     const count = await lockCount(lt, orgId, id, 'cancelled');

@@ -1,5 +1,6 @@
 import { conflict, notFound } from '../../core/errors.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
+import { requireDocumentWarehouse } from '../users/scope.js';
 import { renderPdf } from '../../print/pdf.js';
 import { formatScaled } from '../../core/decimal.js';
 import { num } from '../../db/schema.js';
@@ -18,6 +19,7 @@ const STATUS_TEXT: Record<string, string> = {
  */
 export async function countSheet(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'count.view');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'stock_counts', id); // warehouse scope: 403
   const db = ctx.store.read;
   const { orgId } = ctx.actor;
   const count = await db.selectFrom('stock_counts').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();

@@ -5,6 +5,7 @@ import { nowIso } from '../../ledger/context.js';
 import { AVAILABLE_KINDS } from '../../ledger/locations.js';
 import { runCommand } from '../../app/command.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
+import { requireDocumentWarehouse } from '../users/scope.js';
 import { classifyAbc } from './abc.js';
 import { unitCosts } from './costs.js';
 import { lastMoveId, lockCount, parseScope, STOCK_COUNT, type AbcClass, type CountScope } from './model.js';
@@ -19,6 +20,7 @@ import { countView } from './view.js';
  */
 export async function startCount(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'count.write');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'stock_counts', id); // warehouse scope: 403
   const { orgId, userId } = ctx.actor;
   return runCommand(ctx, async (lt) => {
     const { tx } = lt;

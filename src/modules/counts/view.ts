@@ -5,8 +5,7 @@ import { num } from '../../db/schema.js';
 import type { StockCountsTable } from '../../db/tables/counts.js';
 import type { Tx } from '../../db/store.js';
 import { queryMoves } from '../../ledger/queries.js';
-import { hasPermission } from '../auth/permissions.js';
-import type { Actor } from '../../app/context.js';
+import { can, type Actor } from '../../app/context.js';
 import { countReference, parseScope, STOCK_COUNT } from './model.js';
 import { loadLines } from './lines.js';
 import { lineVariance } from './variances.js';
@@ -16,7 +15,7 @@ import { lineVariance } from './variances.js';
  * quantities (and what reveals them: variances) are shown only to those who approve variances.
  */
 export function seesBook(actor: Actor, count: { blind: unknown }): boolean {
-  return num(count.blind as number) === 0 || hasPermission(actor.role, 'count.approve');
+  return num(count.blind as number) === 0 || can(actor, 'count.approve'); // custom roles too
 }
 
 const n = (v: bigint | null) => (v === null ? null : toJsonNumber(v));

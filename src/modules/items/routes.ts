@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../../http/route.js';
 import { Cursor, IdParams, Limit, Name, Sku, Unit } from '../../http/schemas.js';
-import { createItem, getItem, listItems, updateItem } from './service.js';
+import { createItem, getItem, listItems, updateItem, ITEM_SORTS } from './service.js';
 
 const Tracking = z.enum(['none', 'lot', 'serial']);
 const ItemBody = z.strictObject({
@@ -35,11 +35,22 @@ export const itemRoutes = [
   }),
   defineRoute({
     method: 'GET', path: '/items', tag: 'items', summary: 'List items (search by sku, name or barcode)',
-    query: z.strictObject({ q: z.string().trim().max(100).optional(), after: Cursor, limit: Limit, includeArchived: z.enum(['true', 'false']).optional() }),
-    responses: { 200: { description: 'A page of items', schema: z.object({ items: z.array(ItemView), next: z.string().optional() }) } },
+    query: z
+      .strictObject({
+        q: z.string().trim().max(100).optional(), after: Cursor, limit: Limit, includeArchived: z.enum(['true', 'false']).optional(),
+        tracking: Tracking.optional(), category: z.string().trim().min(1).max(64).optional(),
+        sort: z.enum(ITEM_SORTS).optional().describe('Sort by a field (`-` for descending); pages by `offset` instead of `after`'),
+        offset: z.coerce.number().int().min(0).max(10_000_000).optional().describe('Skip this many matches (with or without `sort`)'),
+        total: z.enum(['true', 'false']).optional().describe('`true`: also answer `total`, the number of matches'),
+      })
+      .refine((q) => q.after === undefined || (q.sort === undefined && q.offset === undefined), { path: ['after'], message: 'after pages by id; use offset with sort' }),
+    responses: { 200: { description: 'A page of items', schema: z.object({ items: z.array(ItemView), next: z.string().optional(), total: z.number().int().optional() }) } },
     handler: async ({ ctx, query }) => ({
       status: 200,
-      body: await listItems(ctx, { q: query.q || undefined, after: query.after, limit: query.limit, includeArchived: query.includeArchived === 'true' }),
+      body: await listItems(ctx, {
+        q: query.q || undefined, after: query.after, limit: query.limit, includeArchived: query.includeArchived === 'true',
+        tracking: query.tracking, category: query.category, sort: query.sort, offset: query.offset, withTotal: query.total === 'true',
+      }),
     }),
   }),
   defineRoute({

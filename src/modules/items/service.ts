@@ -146,10 +146,31 @@ export async function getItem(ctx: ServiceContext, id: number): Promise<Item> {
   return toItem(row);
 }
 
-export async function listItems(ctx: ServiceContext, filter: { q?: string; after?: number; limit: number; includeArchived?: boolean }) {
+/** Sort keys of the item list: a field, `-` in front for descending. */
+export const ITEM_SORTS = ['sku', '-sku', 'name', '-name', 'category', '-category', 'createdAt', '-createdAt', 'id', '-id'] as const;
+export type ItemSort = (typeof ITEM_SORTS)[number];
+const ITEM_SORT_COLUMN = { sku: 'sku', name: 'name', category: 'category', createdAt: 'created_at', id: 'id' } as const;
+
+export interface ItemListFilter {
+  q?: string;
+  after?: number;
+  limit: number;
+  includeArchived?: boolean;
+  tracking?: Tracking;
+  category?: string;
+  /** Page by position instead of by id (screens with sorting and page numbers). */
+  sort?: ItemSort;
+  offset?: number;
+  /** Also count all matches (`total`). */
+  withTotal?: boolean;
+}
+
+export async function listItems(ctx: ServiceContext, filter: ItemListFilter) {
   authorize(ctx.actor, 'item.view');
   let query = ctx.store.read.selectFrom('items').selectAll().where('org_id', '=', ctx.actor.orgId);
   if (!filter.includeArchived) query = query.where('archived', '=', 0);
+  if (filter.tracking) query = query.where('tracking', '=', filter.tracking);
+  if (filter.category) query = query.where('category', '=', filter.category);
   if (filter.q) {
     const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     query = query.where((eb) =>
@@ -160,10 +181,23 @@ export async function listItems(ctx: ServiceContext, filter: { q?: string; after
       ]),
     );
   }
+  const total = filter.withTotal
+    ? Number((await query.clearSelect().select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0)
+    : undefined;
+  if (filter.sort !== undefined || filter.offset !== undefined) {
+    // Positional paging: sorted by the chosen field, ties broken by id so pages never overlap.
+    const sort = filter.sort ?? 'id';
+    const direction = sort.startsWith('-') ? 'desc' : 'asc';
+    const column = ITEM_SORT_COLUMN[sort.replace(/^-/, '') as keyof typeof ITEM_SORT_COLUMN];
+    let sorted = query.orderBy(column, direction);
+    if (column !== 'id') sorted = sorted.orderBy('id', direction);
+    const rows = await sorted.limit(filter.limit).offset(filter.offset ?? 0).execute();
+    return { items: rows.map(toItem), ...(total !== undefined ? { total } : {}) };
+  }
   if (filter.after !== undefined) query = query.where('id', '>', filter.after);
   const rows = await query.orderBy('id').limit(filter.limit + 1).execute();
   const items = rows.slice(0, filter.limit).map(toItem);
-  return { items, next: rows.length > filter.limit ? String(items[items.length - 1]!.id) : undefined };
+  return { items, next: rows.length > filter.limit ? String(items[items.length - 1]!.id) : undefined, ...(total !== undefined ? { total } : {}) };
 }
 
 /** An item by SKU or, failing that, by barcode (what a scanner reads). */

@@ -6,7 +6,7 @@ import { listOrderLogistics } from './service.js';
 export const logisticsRoutes: RouteSpec[] = [
   defineRoute({
     method: 'GET', path: '/logistics/orders', tag: 'logistics',
-    summary: 'Sales orders with their logistics stage (draft, reserved, shipped, in_transit, delivered, exception, cancelled), promise and lateness; newest first',
+    summary: 'Sales orders with their logistics stage (draft, backordered, reserved, picking, packed, shipped, in_transit, delivered, exception, cancelled), partial shipping, promise and lateness; newest first',
     query: LogisticsQuery,
     responses: { 200: { description: 'A page of orders', schema: LogisticsPage } },
     handler: async ({ ctx, query }) => ({ status: 200, body: await listOrderLogistics(ctx, query) }),

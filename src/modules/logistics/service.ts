@@ -2,42 +2,30 @@ import { sql } from 'kysely';
 import { todayIso } from '../../core/text.js';
 import { num } from '../../db/schema.js';
 import { documentReference } from '../../ledger/documents.js';
-import { authorize, type ServiceContext } from '../../app/context.js';
-import { SALES_ORDER } from '../sales/service.js';
+import { authorize, scopeToWarehouses, type ServiceContext } from '../../app/context.js';
+import { requireWarehouseCode } from '../users/scope.js';
+import { SALES_ORDER } from '../sales/document-type.js';
 import { pageDetails } from './details.js';
-import type { LogisticsFilter, Stage } from './schemas.js';
+import type { LogisticsFilter } from './schemas.js';
+import { deliveredAtSql, lateSql, onTimeSql, promisedSql, stageSql } from './stage.js';
 
-/**
- * Where the order stands, from its own status and, once shipped, its shipment's status. Kept in SQL
- * so that the stage filter and keyset pagination agree.
- */
-const stageSql = sql<Stage>`(case o.status when 'draft' then 'draft' when 'confirmed' then 'reserved' when 'cancelled' then 'cancelled' else coalesce(s.status, 'shipped') end)`;
-
-/** Late: a promise exists and it was delivered after it, or it is not delivered and the date has passed (UTC). */
-const lateSql = (today: string) =>
-  sql<number>`(case when s.promised_on is not null and ((s.delivered_on is not null and s.delivered_on > s.promised_on) or (s.delivered_on is null and s.promised_on < ${today})) then 1 else 0 end)`;
-
-/** A page of orders with their logistics stage: one query for the page, three for its lines and shipments. */
+/** A page of orders with their logistics stage: one query for the page, four for its lines and shipments. */
 export async function listOrderLogistics(ctx: ServiceContext, filter: LogisticsFilter) {
   authorize(ctx.actor, 'sales.view');
   const db = ctx.store.read;
   const orgId = ctx.actor.orgId;
+  await requireWarehouseCode(db, ctx.actor, filter.warehouse);
   const late = lateSql(todayIso());
   let query = db
     .selectFrom('sales_orders as o')
     .innerJoin('warehouses as w', (j) => j.onRef('w.org_id', '=', 'o.org_id').onRef('w.id', '=', 'o.warehouse_id'))
-    // One shipment per order today; the latest one speaks for the order if that ever changes.
-    .leftJoin('shipments as s', (j) =>
-      j
-        .onRef('s.org_id', '=', 'o.org_id')
-        .onRef('s.order_id', '=', 'o.id')
-        .on(sql<boolean>`s.id = (select max(s2.id) from shipments s2 where s2.org_id = o.org_id and s2.order_id = o.id)`),
-    )
     .select([
       'o.id', 'o.customer', 'o.status', 'o.confirmed_at', 'o.shipped_at', 'w.code as warehouse',
-      's.promised_on', 's.delivered_at', 's.on_time', stageSql.as('stage'), late.as('late'),
+      promisedSql.as('promised_on'), deliveredAtSql.as('delivered_at'), onTimeSql.as('on_time'), stageSql.as('stage'), late.as('late'),
     ])
     .where('o.org_id', '=', orgId);
+  // Orders of the warehouses the user may see (the order's warehouse, as the sales order list filters).
+  query = scopeToWarehouses(query, 'o.warehouse_id', ctx.actor);
   query = filter.stage ? query.where(stageSql, '=', filter.stage) : query.where('o.status', '<>', 'cancelled');
   if (filter.late !== undefined) query = query.where(late, '=', filter.late ? 1 : 0);
   if (filter.warehouse) query = query.where('w.code', '=', filter.warehouse);
@@ -59,6 +47,7 @@ export async function listOrderLogistics(ctx: ServiceContext, filter: LogisticsF
       warehouse: r.warehouse,
       orderStatus: r.status,
       stage: r.stage,
+      partiallyShipped: r.status === 'partially_shipped',
       promisedOn: r.promised_on,
       confirmedAt: r.confirmed_at,
       shippedAt: r.shipped_at,

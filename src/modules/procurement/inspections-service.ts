@@ -7,10 +7,12 @@ import { documentReference } from '../../ledger/documents.js';
 import type { MoveRequest } from '../../ledger/post.js';
 import { runCommand } from '../../app/command.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
+import { requireDocumentWarehouse } from '../users/scope.js';
 import { FieldErrors, parseQuantity, warehouseLocations } from './common.js';
 import { receiptLines, receiptView } from './receipts-view.js';
 import { postOrShort } from './shortage.js';
 import { RECEIPT, INSPECTION } from './document-types.js';
+import { fillBackordersAfterMoves } from '../sales/backorders.js';
 
 export interface InspectionInput {
   lines: Array<{ line: number; accept?: number; reject?: number; reason?: string }>;
@@ -23,6 +25,7 @@ export interface InspectionInput {
  */
 export async function inspectReceipt(ctx: ServiceContext, receiptId: number, input: InspectionInput) {
   authorize(ctx.actor, 'receipt.post');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'receipts', receiptId); // warehouse scope: 403
   const { orgId, userId } = ctx.actor;
   return runCommand(ctx, async (lt) => {
     const { tx } = lt;
@@ -75,6 +78,7 @@ export async function inspectReceipt(ctx: ServiceContext, receiptId: number, inp
     }
     // Input stock can only be short if something else moved it away after receipt.
     await postOrShort(lt, { orgId, postingKey: `${INSPECTION}:${inspectionId}`, documentType: INSPECTION, documentId: inspectionId, postedBy: userId, moves }, (_m, i) => lineOfMove[i]!);
+    await fillBackordersAfterMoves(lt, orgId, moves); // accepted goods may serve waiting sales orders
 
     for (const r of inspected) {
       r.line.accepted += r.accept;

@@ -34,6 +34,8 @@ export interface Partner {
   addresses: Address[];
   paymentTermsDays: number;
   leadTimeDays: number;
+  /** Minimum remaining shelf life (days) a customer accepts on delivered lots; null: none (docs/sales-orders.md). */
+  minShelfLifeDays: number | null;
   archived: boolean;
   createdAt: string;
   updatedAt: string;
@@ -47,6 +49,7 @@ export interface NewPartner {
   addresses?: Address[];
   paymentTermsDays?: number;
   leadTimeDays?: number;
+  minShelfLifeDays?: number | null;
 }
 
 export type PartnerChanges = Partial<Omit<NewPartner, 'code'>> & { archived?: boolean };
@@ -61,6 +64,7 @@ export function toPartner(row: Selectable<PartnersTable>): Partner {
     addresses: JSON.parse(row.addresses) as Address[],
     paymentTermsDays: num(row.payment_terms_days),
     leadTimeDays: num(row.lead_time_days),
+    minShelfLifeDays: row.min_shelf_life_days === null ? null : num(row.min_shelf_life_days),
     archived: num(row.archived) === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -85,6 +89,7 @@ export async function createPartner(ctx: ServiceContext, input: NewPartner) {
         addresses: JSON.stringify(input.addresses ?? []),
         payment_terms_days: input.paymentTermsDays ?? 0,
         lead_time_days: input.leadTimeDays ?? 0,
+        min_shelf_life_days: input.minShelfLifeDays ?? null,
         archived: 0,
         created_at: at,
         updated_at: at,
@@ -116,6 +121,7 @@ export async function updatePartner(ctx: ServiceContext, id: number, changes: Pa
         ...(changes.addresses !== undefined ? { addresses: JSON.stringify(changes.addresses) } : {}),
         ...(changes.paymentTermsDays !== undefined ? { payment_terms_days: changes.paymentTermsDays } : {}),
         ...(changes.leadTimeDays !== undefined ? { lead_time_days: changes.leadTimeDays } : {}),
+        ...(changes.minShelfLifeDays !== undefined ? { min_shelf_life_days: changes.minShelfLifeDays } : {}),
         ...(changes.archived !== undefined ? { archived: changes.archived ? 1 : 0 } : {}),
         updated_at: nowIso(),
       })
@@ -141,7 +147,14 @@ export async function getPartner(ctx: ServiceContext, id: number): Promise<Partn
 }
 
 /** `kind=supplier` lists everyone who supplies (suppliers and `both`); likewise for customers. */
-export async function listPartners(ctx: ServiceContext, filter: { q?: string; kind?: PartnerKind; includeArchived?: boolean; after?: number; limit: number }) {
+export const PARTNER_SORTS = ['code', '-code', 'name', '-name', 'kind', '-kind', 'createdAt', '-createdAt', 'id', '-id'] as const;
+export type PartnerSort = (typeof PARTNER_SORTS)[number];
+const PARTNER_SORT_COLUMN = { code: 'code', name: 'name', kind: 'kind', createdAt: 'created_at', id: 'id' } as const;
+
+export async function listPartners(
+  ctx: ServiceContext,
+  filter: { q?: string; kind?: PartnerKind; includeArchived?: boolean; after?: number; limit: number; sort?: PartnerSort; offset?: number; withTotal?: boolean },
+) {
   authorize(ctx.actor, 'partner.view');
   let query = ctx.store.read.selectFrom('partners').selectAll().where('org_id', '=', ctx.actor.orgId);
   if (!filter.includeArchived) query = query.where('archived', '=', 0);
@@ -150,10 +163,23 @@ export async function listPartners(ctx: ServiceContext, filter: { q?: string; ki
     const q = filter.q;
     query = query.where((eb) => eb.or([contains('code', q), contains('name', q)]));
   }
+  const total = filter.withTotal
+    ? Number((await query.clearSelect().select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0)
+    : undefined;
+  if (filter.sort !== undefined || filter.offset !== undefined) {
+    // Positional paging for screens with sorting and page numbers; ties broken by id.
+    const sort = filter.sort ?? 'id';
+    const direction = sort.startsWith('-') ? 'desc' : 'asc';
+    const column = PARTNER_SORT_COLUMN[sort.replace(/^-/, '') as keyof typeof PARTNER_SORT_COLUMN];
+    let sorted = query.orderBy(column, direction);
+    if (column !== 'id') sorted = sorted.orderBy('id', direction);
+    const rows = await sorted.limit(filter.limit).offset(filter.offset ?? 0).execute();
+    return { items: rows.map(toPartner), ...(total !== undefined ? { total } : {}) };
+  }
   if (filter.after !== undefined) query = query.where('id', '>', filter.after);
   const rows = await query.orderBy('id').limit(filter.limit + 1).execute();
   const items = rows.slice(0, filter.limit).map(toPartner);
-  return { items, next: rows.length > filter.limit ? String(items[items.length - 1]!.id) : undefined };
+  return { items, next: rows.length > filter.limit ? String(items[items.length - 1]!.id) : undefined, ...(total !== undefined ? { total } : {}) };
 }
 
 /**

@@ -1,14 +1,18 @@
 import { renderPdf } from '../../print/pdf.js';
+import { hideCosts } from '../../app/cost-visibility.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
+import { requireDocumentWarehouse } from '../users/scope.js';
 import { pdfReply, printNumber, usernames } from './print.js';
 import { purchaseOrderView } from './purchase-orders-view.js';
 
 /** The purchase order on paper: supplier, delivery, lines with prices, total, signatures. */
 export async function purchaseOrderPdf(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'purchase.view');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'purchase_orders', id); // warehouse scope: 403
   const { orgId } = ctx.actor;
   const db = ctx.store.read;
-  const po = await purchaseOrderView(db, orgId, id);
+  // Prices and amounts print blank for roles without report.view_cost.
+  const po = hideCosts(await purchaseOrderView(db, orgId, id), ctx.actor);
   const people = await usernames(db, orgId, [po.createdBy, po.approvedBy]);
   const approval = po.autoApproved ? `auto-approved ${po.approvedAt ?? ''}` : po.approvedBy !== null ? `${people.get(po.approvedBy) ?? po.approvedBy} ${po.approvedAt ?? ''}` : '';
   const pdf = await renderPdf({

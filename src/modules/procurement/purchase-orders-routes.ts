@@ -27,6 +27,7 @@ const PurchaseOrderView = z.object({
   submittedBy: z.number().int().nullable(), submittedAt: z.string().nullable(),
   approvedBy: z.number().int().nullable(), approvedAt: z.string().nullable(),
   rejectedBy: z.number().int().nullable(), rejectedAt: z.string().nullable(), rejectionReason: z.string().nullable(),
+  approval: z.object({ id: z.number().int(), status: z.string(), rejectionReason: z.string().nullable() }).nullable().describe('The latest approval flow run (GET /approvals/{id}); null when no flow applied'),
   receivedAt: z.string().nullable(), closedAt: z.string().nullable(), cancelledAt: z.string().nullable(),
   moves: z.array(MoveView).describe('Moves of the receipts against this order and of the supplier returns tied to it'),
 });
@@ -68,8 +69,8 @@ export const purchaseOrderRoutes = [
     responses: { 200: { description: 'The order', schema: PurchaseOrderView } },
     handler: ({ ctx, params, body }) => updatePurchaseOrder(ctx, params.id, body),
   }),
-  action('submit', 'Submit a draft: approved at once at or below the approval threshold, else waits for approval', submitPurchaseOrder),
-  action('approve', 'Approve a submitted order (purchase.approve; not its author: 403)', approvePurchaseOrder),
+  action('submit', 'Submit a draft: a matching approval flow decides it (docs/approvals.md); else approved at once at or below the approval threshold, else waits for approval', submitPurchaseOrder),
+  action('approve', 'Approve a submitted order (purchase.approve; not its author: 403; 409 while an approval flow runs)', approvePurchaseOrder),
   defineRoute({
     method: 'POST', path: '/purchase-orders/{id}/reject', tag: 'procurement', summary: 'Send a submitted order back to draft with a reason (purchase.approve)', params: IdParams,
     body: z.strictObject({ reason: Reason }),

@@ -1,13 +1,14 @@
 import type { Updateable } from 'kysely';
 import { toJsonNumber } from '../../core/decimal.js';
-import { forbidden } from '../../core/errors.js';
+import { conflict, forbidden } from '../../core/errors.js';
 import { num } from '../../db/schema.js';
 import type { PurchaseOrderStatus, PurchaseOrdersTable } from '../../db/tables/procurement.js';
 import type { Tx } from '../../db/store.js';
 import { nowIso } from '../../ledger/context.js';
 import { documentReference } from '../../ledger/documents.js';
 import { runCommand } from '../../app/command.js';
-import { authorize, type ServiceContext } from '../../app/context.js';
+import { authorize, requireWarehouse, type ServiceContext } from '../../app/context.js';
+import { requireDocumentWarehouse } from '../users/scope.js';
 import { readSettings } from '../settings/service.js';
 import { warehouseByCode } from '../warehouses/service.js';
 import { checkDate, FieldErrors } from './common.js';
@@ -16,6 +17,9 @@ import { insertOrderLines, orderLines, orderTotal, prepareOrderLines, type Order
 import { lockPurchaseOrder } from './purchase-order-states.js';
 import { purchaseOrderView } from './purchase-orders-view.js';
 import { PURCHASE_ORDER } from './document-types.js';
+import { documentFields } from '../approvals/fields.js';
+import { cancelApprovalOf, lockPendingApproval, startApproval } from '../approvals/instances.js';
+import type { LedgerTx } from '../../ledger/context.js';
 
 export interface PurchaseOrderInput {
   supplier: string;
@@ -40,6 +44,7 @@ export async function createPurchaseOrder(ctx: ServiceContext, input: PurchaseOr
   return runCommand(ctx, async ({ tx }) => {
     const supplier = await partnerByCode(tx, orgId, input.supplier, 'supplier', 'supplier');
     const warehouse = await warehouseByCode(tx, orgId, input.warehouse);
+    requireWarehouse(ctx.actor, warehouse.id); // warehouse scope: 403
     const errors = new FieldErrors();
     checkDate(errors, 'expectedOn', input.expectedOn);
     const lines = await prepareOrderLines(tx, orgId, input.lines, errors);
@@ -65,6 +70,7 @@ export async function createPurchaseOrder(ctx: ServiceContext, input: PurchaseOr
 /** Change a draft: its header fields, or all its lines at once. */
 export async function updatePurchaseOrder(ctx: ServiceContext, id: number, changes: PurchaseOrderChanges) {
   authorize(ctx.actor, 'purchase.write');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'purchase_orders', id); // warehouse scope: 403
   const { orgId } = ctx.actor;
   return runCommand(ctx, async (lt) => {
     const { tx } = lt;
@@ -73,6 +79,7 @@ export async function updatePurchaseOrder(ctx: ServiceContext, id: number, chang
     const set: Updateable<PurchaseOrdersTable> = { updated_at: nowIso() };
     if (changes.supplier !== undefined) set.supplier_id = (await partnerByCode(tx, orgId, changes.supplier, 'supplier', 'supplier')).id;
     if (changes.warehouse !== undefined) set.warehouse_id = (await warehouseByCode(tx, orgId, changes.warehouse)).id;
+    if (set.warehouse_id !== undefined) requireWarehouse(ctx.actor, Number(set.warehouse_id)); // warehouse scope: 403
     const errors = new FieldErrors();
     if (changes.expectedOn !== undefined) {
       checkDate(errors, 'expectedOn', changes.expectedOn);
@@ -101,25 +108,34 @@ async function setStatus(tx: Tx, orgId: number, id: number, status: PurchaseOrde
  */
 export async function submitPurchaseOrder(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'purchase.write');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'purchase_orders', id); // warehouse scope: 403
   const { orgId, userId } = ctx.actor;
   return runCommand(ctx, async (lt) => {
     const { tx } = lt;
-    await lockPurchaseOrder(lt, orgId, id, 'submit');
-    const total = orderTotal(await orderLines(tx, orgId, id));
+    const order = await lockPurchaseOrder(lt, orgId, id, 'submit');
+    const lines = await orderLines(tx, orgId, id);
+    const total = orderTotal(lines);
     const { purchaseApprovalThreshold } = await readSettings(tx, orgId);
     const at = nowIso();
-    const auto = total <= purchaseApprovalThreshold;
+    // A matching approval flow (docs/approvals.md) replaces the threshold: only the flow approves.
+    const fields = () => documentFields(tx, orgId, { number: documentReference(PURCHASE_ORDER, id), warehouseId: num(order.warehouse_id), amount: total, itemIds: lines.map((l) => l.itemId) });
+    const approval = await startApproval(lt, orgId, { documentType: PURCHASE_ORDER, documentId: id, fields, requestedBy: num(order.created_by), submittedBy: userId });
+    const auto = !approval && total <= purchaseApprovalThreshold;
     await setStatus(tx, orgId, id, auto ? 'approved' : 'submitted', {
       submitted_by: userId, submitted_at: at,
       ...(auto ? { approved_by: null, approved_at: at, auto_approved: 1 } : {}),
     });
     const body = await purchaseOrderView(tx, orgId, id);
-    const detail = { total: toJsonNumber(total), threshold: toJsonNumber(purchaseApprovalThreshold), autoApproved: auto };
+    const detail = { total: toJsonNumber(total), threshold: toJsonNumber(purchaseApprovalThreshold), autoApproved: auto, approval: approval?.id ?? null, flow: approval?.flowName ?? null };
     return {
       status: 200,
       body,
       audit: { action: 'purchase.submit', targetType: PURCHASE_ORDER, targetId: id, detail },
-      events: [{ type: 'purchase-order.submitted', payload: body }, ...(auto ? [{ type: 'purchase-order.approved', payload: body }] : [])],
+      events: [
+        { type: 'purchase-order.submitted', payload: body },
+        ...(auto ? [{ type: 'purchase-order.approved', payload: body }] : []),
+        ...(approval ? [{ type: 'approval.started', payload: { approval: approval.id, flow: approval.flowName, documentType: PURCHASE_ORDER, documentId: id, document: body.number } }] : []),
+      ],
     };
   });
 }
@@ -127,8 +143,10 @@ export async function submitPurchaseOrder(ctx: ServiceContext, id: number) {
 /** Four eyes: whoever created or submitted the order cannot approve it. */
 export async function approvePurchaseOrder(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'purchase.approve');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'purchase_orders', id); // warehouse scope: 403
   const { orgId, userId } = ctx.actor;
   return runCommand(ctx, async (lt) => {
+    await refuseWhileInFlow(lt, orgId, id);
     const order = await lockPurchaseOrder(lt, orgId, id, 'approve');
     const number = documentReference(PURCHASE_ORDER, id);
     if (num(order.created_by) === userId) throw forbidden(`you created ${number}: someone else with purchase.approve must approve it`);
@@ -142,8 +160,10 @@ export async function approvePurchaseOrder(ctx: ServiceContext, id: number) {
 /** Send a submitted order back to draft with the reason, for its author to change and resubmit. */
 export async function rejectPurchaseOrder(ctx: ServiceContext, id: number, reason: string) {
   authorize(ctx.actor, 'purchase.approve');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'purchase_orders', id); // warehouse scope: 403
   const { orgId, userId } = ctx.actor;
   return runCommand(ctx, async (lt) => {
+    await refuseWhileInFlow(lt, orgId, id);
     await lockPurchaseOrder(lt, orgId, id, 'reject');
     await setStatus(lt.tx, orgId, id, 'draft', { rejected_by: userId, rejected_at: nowIso(), rejection_reason: reason, submitted_by: null, submitted_at: null });
     const body = await purchaseOrderView(lt.tx, orgId, id);
@@ -154,18 +174,22 @@ export async function rejectPurchaseOrder(ctx: ServiceContext, id: number, reaso
 /** Cancel an order nothing was received against (draft, submitted or approved). */
 export async function cancelPurchaseOrder(ctx: ServiceContext, id: number, reason?: string) {
   authorize(ctx.actor, 'purchase.write');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'purchase_orders', id); // warehouse scope: 403
   const { orgId } = ctx.actor;
   return runCommand(ctx, async (lt) => {
+    // A cancelled order's pending approval ends with it (instance locked before the order).
+    const approval = await cancelApprovalOf(lt, ctx.actor, PURCHASE_ORDER, id, reason ?? 'order cancelled');
     await lockPurchaseOrder(lt, orgId, id, 'cancel');
     await setStatus(lt.tx, orgId, id, 'cancelled', { cancelled_at: nowIso() });
     const body = await purchaseOrderView(lt.tx, orgId, id);
-    return { status: 200, body, audit: { action: 'purchase.cancel', targetType: PURCHASE_ORDER, targetId: id, detail: { reason: reason ?? null } }, events: [{ type: 'purchase-order.cancelled', payload: body }] };
+    return { status: 200, body, audit: { action: 'purchase.cancel', targetType: PURCHASE_ORDER, targetId: id, detail: { reason: reason ?? null, ...(approval ? { approval } : {}) } }, events: [{ type: 'purchase-order.cancelled', payload: body }] };
   });
 }
 
 /** End an approved or partly received order short: what was not received is no longer expected. */
 export async function closePurchaseOrder(ctx: ServiceContext, id: number, reason?: string) {
   authorize(ctx.actor, 'purchase.write');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'purchase_orders', id); // warehouse scope: 403
   const { orgId } = ctx.actor;
   return runCommand(ctx, async (lt) => {
     await lockPurchaseOrder(lt, orgId, id, 'close');
@@ -176,4 +200,29 @@ export async function closePurchaseOrder(ctx: ServiceContext, id: number, reason
     const body = await purchaseOrderView(lt.tx, orgId, id);
     return { status: 200, body, audit: { action: 'purchase.close', targetType: PURCHASE_ORDER, targetId: id, detail: { reason: reason ?? null, short } }, events: [{ type: 'purchase-order.closed', payload: body }] };
   });
+}
+
+/** An order waiting in an approval flow is approved or rejected only through the flow. */
+async function refuseWhileInFlow(lt: LedgerTx, orgId: number, id: number) {
+  const pending = await lockPendingApproval(lt, orgId, PURCHASE_ORDER, id);
+  if (pending) {
+    throw conflict(`${documentReference(PURCHASE_ORDER, id)} waits in approval flow "${pending.flow_name}": decide it through /approvals/${num(pending.id)}`, { approval: num(pending.id) });
+  }
+}
+
+/** The approval flow of a submitted order completed (src/modules/approvals): the order is approved. */
+export async function finishPurchaseOrderApproval(lt: LedgerTx, orgId: number, id: number, approvedBy: number) {
+  await lockPurchaseOrder(lt, orgId, id, 'approve');
+  await setStatus(lt.tx, orgId, id, 'approved', { approved_by: approvedBy, approved_at: nowIso(), auto_approved: 0 });
+  return purchaseOrderView(lt.tx, orgId, id);
+}
+
+/** The flow was rejected (with its reason) or withdrawn (reason null): the order is a draft again. */
+export async function returnPurchaseOrderToDraft(lt: LedgerTx, orgId: number, id: number, by: number, reason: string | null) {
+  await lockPurchaseOrder(lt, orgId, id, 'reject');
+  await setStatus(lt.tx, orgId, id, 'draft', {
+    submitted_by: null, submitted_at: null,
+    ...(reason !== null ? { rejected_by: by, rejected_at: nowIso(), rejection_reason: reason } : {}),
+  });
+  return purchaseOrderView(lt.tx, orgId, id);
 }

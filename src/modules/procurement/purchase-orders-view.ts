@@ -5,11 +5,13 @@ import { num } from '../../db/schema.js';
 import type { PurchaseOrdersTable, PurchaseOrderStatus } from '../../db/tables/procurement.js';
 import type { Tx } from '../../db/store.js';
 import { documentReference } from '../../ledger/documents.js';
-import { authorize, type ServiceContext } from '../../app/context.js';
+import { authorize, scopeToWarehouses, type ServiceContext } from '../../app/context.js';
+import { requireDocumentWarehouse, requireWarehouseCode } from '../users/scope.js';
 import { contains, dayAfter, referencedId } from './common.js';
 import { documentMoves } from './moves.js';
 import { orderLines, orderTotal } from './purchase-order-lines.js';
 import { PURCHASE_ORDER, RECEIPT, SUPPLIER_RETURN } from './document-types.js';
+import { latestApproval } from '../approvals/instances.js';
 
 const OPEN: PurchaseOrderStatus[] = ['approved', 'partially_received'];
 const nullableId = (v: unknown) => (v === null || v === undefined ? null : num(v as number));
@@ -66,6 +68,8 @@ async function toView(tx: Tx, orgId: number, order: Selectable<PurchaseOrdersTab
     rejectedBy: nullableId(order.rejected_by),
     rejectedAt: order.rejected_at,
     rejectionReason: order.rejection_reason,
+    /** The order's latest approval flow run (docs/approvals.md), null when none ever applied. */
+    approval: await latestApproval(tx, orgId, PURCHASE_ORDER, id),
     receivedAt: order.received_at,
     closedAt: order.closed_at,
     cancelledAt: order.cancelled_at,
@@ -79,6 +83,7 @@ async function toView(tx: Tx, orgId: number, order: Selectable<PurchaseOrdersTab
 
 export async function getPurchaseOrder(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'purchase.view');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'purchase_orders', id); // warehouse scope: 403
   return purchaseOrderView(ctx.store.read, ctx.actor.orgId, id);
 }
 
@@ -103,6 +108,8 @@ export async function listPurchaseOrders(ctx: ServiceContext, filter: PurchaseOr
     .innerJoin('warehouses as w', (j) => j.onRef('w.org_id', '=', 'o.org_id').onRef('w.id', '=', 'o.warehouse_id'))
     .selectAll('o')
     .where('o.org_id', '=', ctx.actor.orgId);
+  await requireWarehouseCode(db, ctx.actor, filter.warehouse);
+  query = scopeToWarehouses(query, 'o.warehouse_id', ctx.actor);
   if (filter.status) query = query.where('o.status', '=', filter.status);
   if (filter.supplier) query = query.where('p.code', '=', filter.supplier);
   if (filter.warehouse) query = query.where('w.code', '=', filter.warehouse);

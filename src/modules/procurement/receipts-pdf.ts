@@ -1,11 +1,13 @@
 import { renderPdf } from '../../print/pdf.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
+import { requireDocumentWarehouse } from '../users/scope.js';
 import { pdfReply, printNumber, usernames } from './print.js';
 import { receiptView } from './receipts-view.js';
 
 /** The goods receipt on paper: what came in, its lots, and what inspection accepted and rejected. */
 export async function receiptPdf(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'purchase.view');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'receipts', id); // warehouse scope: 403
   const { orgId } = ctx.actor;
   const db = ctx.store.read;
   const receipt = await receiptView(db, orgId, id);

@@ -6,7 +6,7 @@ import { nowIso, type LedgerTx } from '../../ledger/context.js';
 import { documentReference } from '../../ledger/documents.js';
 import { postMoves } from '../../ledger/post.js';
 import { runCommand } from '../../app/command.js';
-import { authorize, type ServiceContext } from '../../app/context.js';
+import { authorize, requireWarehouse, type ServiceContext } from '../../app/context.js';
 import { readSettings } from '../settings/service.js';
 import { itemsBySku } from '../items/service.js';
 import { warehouseByCode } from '../warehouses/service.js';
@@ -63,6 +63,7 @@ export async function postReceipt(ctx: ServiceContext, input: ReceiptInput) {
   return runCommand(ctx, async (lt) => {
     const { tx } = lt;
     const source = input.purchaseOrder !== undefined ? await fromPurchaseOrder(lt, orgId, input.purchaseOrder, input) : await fromCustomer(lt, orgId, input);
+    requireWarehouse(ctx.actor, source.warehouseId); // warehouse scope: 403
     const lotIds = await incomingLots(tx, orgId, source.lines);
     const { input: inputLocation } = await warehouseLocations(tx, orgId, source.warehouseId);
 

@@ -5,7 +5,8 @@ import { num } from '../../db/schema.js';
 import type { InspectionStatus, ReceiptKind, ReceiptsTable } from '../../db/tables/procurement.js';
 import type { Tx } from '../../db/store.js';
 import { documentReference } from '../../ledger/documents.js';
-import { authorize, type ServiceContext } from '../../app/context.js';
+import { authorize, scopeToWarehouses, type ServiceContext } from '../../app/context.js';
+import { requireDocumentWarehouse, requireWarehouseCode } from '../users/scope.js';
 import { contains, dayAfter, referencedId } from './common.js';
 import { documentMoves } from './moves.js';
 import { PURCHASE_ORDER, RECEIPT, INSPECTION } from './document-types.js';
@@ -122,6 +123,7 @@ async function toView(tx: Tx, orgId: number, row: Selectable<ReceiptsTable>) {
 
 export async function getReceipt(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'purchase.view');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'receipts', id); // warehouse scope: 403
   return receiptView(ctx.store.read, ctx.actor.orgId, id);
 }
 
@@ -151,6 +153,8 @@ export async function listReceipts(ctx: ServiceContext, filter: ReceiptFilter) {
     .innerJoin('warehouses as w', (j) => j.onRef('w.org_id', '=', 'r.org_id').onRef('w.id', '=', 'r.warehouse_id'))
     .selectAll('r')
     .where('r.org_id', '=', ctx.actor.orgId);
+  await requireWarehouseCode(db, ctx.actor, filter.warehouse);
+  query = scopeToWarehouses(query, 'r.warehouse_id', ctx.actor);
   if (filter.kind) query = query.where('r.kind', '=', filter.kind);
   if (filter.inspectionStatus) query = query.where('r.inspection_status', '=', filter.inspectionStatus);
   if (filter.partner) query = query.where('p.code', '=', filter.partner);

@@ -7,7 +7,8 @@ import type { Tx } from '../../db/store.js';
 import { nowIso } from '../../ledger/context.js';
 import { documentReference } from '../../ledger/documents.js';
 import { runCommand } from '../../app/command.js';
-import { authorize, type ServiceContext } from '../../app/context.js';
+import { authorize, scopeToWarehouses, requireWarehouse, type ServiceContext } from '../../app/context.js';
+import { requireDocumentWarehouse, requireWarehouseCode } from '../users/scope.js';
 import { itemsBySku } from '../items/service.js';
 import { warehouseByCode } from '../warehouses/service.js';
 import { virtualLocation } from '../../ledger/virtual-locations.js';
@@ -38,6 +39,7 @@ export async function postSupplierReturn(ctx: ServiceContext, input: SupplierRet
     const { tx } = lt;
     const supplier = await partnerByCode(tx, orgId, input.supplier, 'supplier', 'supplier');
     const warehouse = await warehouseByCode(tx, orgId, input.warehouse);
+    requireWarehouse(ctx.actor, warehouse.id); // warehouse scope: 403
     const errors = new FieldErrors();
     if (input.purchaseOrder !== undefined) {
       const order = await tx.selectFrom('purchase_orders').select('supplier_id').where('org_id', '=', orgId).where('id', '=', input.purchaseOrder).executeTakeFirst();
@@ -123,6 +125,7 @@ async function toView(tx: Tx, orgId: number, row: Selectable<SupplierReturnsTabl
 
 export async function getSupplierReturn(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'purchase.view');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'supplier_returns', id); // warehouse scope: 403
   return supplierReturnView(ctx.store.read, ctx.actor.orgId, id);
 }
 
@@ -138,6 +141,8 @@ export async function listSupplierReturns(
     .innerJoin('warehouses as w', (j) => j.onRef('w.org_id', '=', 'r.org_id').onRef('w.id', '=', 'r.warehouse_id'))
     .selectAll('r')
     .where('r.org_id', '=', ctx.actor.orgId);
+  await requireWarehouseCode(db, ctx.actor, filter.warehouse);
+  query = scopeToWarehouses(query, 'r.warehouse_id', ctx.actor);
   if (filter.supplier) query = query.where('p.code', '=', filter.supplier);
   if (filter.warehouse) query = query.where('w.code', '=', filter.warehouse);
   if (filter.purchaseOrder !== undefined) query = query.where('r.purchase_order_id', '=', filter.purchaseOrder);

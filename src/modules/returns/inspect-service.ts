@@ -7,11 +7,13 @@ import { documentReference } from '../../ledger/documents.js';
 import type { MoveRequest } from '../../ledger/post.js';
 import { runCommand } from '../../app/command.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
+import { requireDocumentWarehouse } from '../users/scope.js';
 import { virtualLocation } from '../../ledger/virtual-locations.js';
 import { FieldErrors, parseQuantity, warehouseLocations } from '../procurement/common.js';
 import { postOrShort } from '../procurement/shortage.js';
 import { SALES_RETURN } from './shared.js';
 import { salesReturnView } from './view.js';
+import { fillBackordersAfterMoves } from '../sales/backorders.js';
 
 export interface SalesReturnInspectionInput {
   lines: Array<{ line: number; restock?: number; scrap?: number; reason?: string }>;
@@ -24,6 +26,7 @@ export interface SalesReturnInspectionInput {
  */
 export async function inspectSalesReturn(ctx: ServiceContext, returnId: number, input: SalesReturnInspectionInput) {
   authorize(ctx.actor, 'receipt.post');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'sales_returns', returnId); // warehouse scope: 403
   const { orgId, userId } = ctx.actor;
   return runCommand(ctx, async (lt) => {
     const { tx } = lt;
@@ -92,6 +95,7 @@ export async function inspectSalesReturn(ctx: ServiceContext, returnId: number, 
       { orgId, postingKey: `${SALES_RETURN}:${returnId}:inspect:${inspectionNo}`, documentType: SALES_RETURN, documentId: returnId, postedBy: userId, moves },
       (_m, i) => lineOfMove[i]!,
     );
+    await fillBackordersAfterMoves(lt, orgId, moves); // restocked goods may serve waiting sales orders
 
     for (const d of decisions) {
       d.line.restocked += d.restock;

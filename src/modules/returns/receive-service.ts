@@ -5,7 +5,7 @@ import { lockRows, nowIso } from '../../ledger/context.js';
 import { documentReference } from '../../ledger/documents.js';
 import { postMoves } from '../../ledger/post.js';
 import { runCommand } from '../../app/command.js';
-import { authorize, type ServiceContext } from '../../app/context.js';
+import { authorize, requireWarehouse, type ServiceContext } from '../../app/context.js';
 import { virtualLocation } from '../../ledger/virtual-locations.js';
 import { checkLot, FieldErrors, parseQuantity, warehouseLocations } from '../procurement/common.js';
 import { findLot } from '../stock/lots.js';
@@ -42,8 +42,12 @@ export async function receiveSalesReturn(ctx: ServiceContext, input: SalesReturn
     // The order row first: returns against one order are checked one after the other.
     const order = await lockRows(lt, tx.selectFrom('sales_orders').selectAll().where('org_id', '=', orgId).where('id', '=', input.salesOrder)).executeTakeFirst();
     if (!order) throw notFound(`sales order ${input.salesOrder}`);
+    requireWarehouse(ctx.actor, num(order.warehouse_id)); // warehouse scope: 403
     const orderNumber = documentReference(SALES_ORDER, input.salesOrder);
-    if (order.status !== 'shipped') throw conflict(`sales order ${orderNumber} is ${order.status}: only a shipped order takes returns`, { currentStatus: order.status });
+    // What was shipped can come back, also while the rest of the order is still open.
+    if (order.status !== 'shipped' && order.status !== 'partially_shipped') {
+      throw conflict(`sales order ${orderNumber} is ${order.status}: only a shipped or partially shipped order takes returns`, { currentStatus: order.status });
+    }
 
     const orderLines = new Map((await orderLinesWithItems(tx, orgId, input.salesOrder)).map((l) => [l.lineNo, l]));
     const shipped = await shippedPerLineLot(tx, orgId, input.salesOrder);

@@ -5,7 +5,8 @@ import { num } from '../../db/schema.js';
 import type { SalesReturnsTable, SalesReturnStatus } from '../../db/tables/returns.js';
 import type { Tx } from '../../db/store.js';
 import { documentReference } from '../../ledger/documents.js';
-import { authorize, type ServiceContext } from '../../app/context.js';
+import { authorize, scopeToWarehouses, type ServiceContext } from '../../app/context.js';
+import { requireDocumentWarehouse } from '../users/scope.js';
 import { documentMoves } from '../procurement/moves.js';
 import { SALES_ORDER, SALES_RETURN } from './shared.js';
 
@@ -80,13 +81,14 @@ async function toView(tx: Tx, orgId: number, row: Selectable<SalesReturnsTable>)
 
 export async function getSalesReturn(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'sales.view');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'sales_returns', id); // warehouse scope: 403
   return salesReturnView(ctx.store.read, ctx.actor.orgId, id);
 }
 
 export async function listSalesReturns(ctx: ServiceContext, filter: { salesOrder?: number; status?: SalesReturnStatus; after?: number; limit: number }) {
   authorize(ctx.actor, 'sales.view');
   const db = ctx.store.read;
-  let query = db.selectFrom('sales_returns').selectAll().where('org_id', '=', ctx.actor.orgId);
+  let query = scopeToWarehouses(db.selectFrom('sales_returns').selectAll().where('org_id', '=', ctx.actor.orgId), 'warehouse_id', ctx.actor);
   if (filter.salesOrder !== undefined) query = query.where('sales_order_id', '=', filter.salesOrder);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.after !== undefined) query = query.where('id', '<', filter.after);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineRoute } from '../../http/route.js';
 import { getSettings, SettingsPatch, updateSettings } from './service.js';
 
-const SettingsView = z.object({ purchaseApprovalThreshold: z.number(), overReceiptTolerancePercent: z.number(), countVarianceApprovalThreshold: z.number() });
+const SettingsView = z.object({ purchaseApprovalThreshold: z.number(), overReceiptTolerancePercent: z.number(), countVarianceApprovalThreshold: z.number(), salesOrderLockHours: z.number().int() });
 
 export const settingsRoutes = [
   defineRoute({

@@ -18,18 +18,22 @@ export interface OrgSettings {
   overReceiptTolerancePercent: bigint;
   /** Count variances whose absolute value exceeds this amount need approval before posting. */
   countVarianceApprovalThreshold: bigint;
+  /** Confirmed sales orders lock this many hours before their requested date (docs/sales-orders.md). */
+  salesOrderLockHours: bigint;
 }
 
 const DEFAULTS: Record<keyof OrgSettings, string> = {
   purchaseApprovalThreshold: '10000',
   overReceiptTolerancePercent: '10',
   countVarianceApprovalThreshold: '1000',
+  salesOrderLockHours: '24',
 };
 
 export const SettingsPatch = z.strictObject({
   purchaseApprovalThreshold: z.number().finite().min(0).optional(),
   overReceiptTolerancePercent: z.number().finite().min(0).max(1000).optional(),
   countVarianceApprovalThreshold: z.number().finite().min(0).optional(),
+  salesOrderLockHours: z.number().int().min(0).max(8760).optional(),
 });
 
 export async function readSettings(db: Kysely<DB>, orgId: number): Promise<OrgSettings> {
@@ -40,6 +44,7 @@ export async function readSettings(db: Kysely<DB>, orgId: number): Promise<OrgSe
     purchaseApprovalThreshold: value('purchaseApprovalThreshold'),
     overReceiptTolerancePercent: value('overReceiptTolerancePercent'),
     countVarianceApprovalThreshold: value('countVarianceApprovalThreshold'),
+    salesOrderLockHours: value('salesOrderLockHours'),
   };
 }
 
@@ -48,6 +53,7 @@ export function settingsView(settings: OrgSettings) {
     purchaseApprovalThreshold: toJsonNumber(settings.purchaseApprovalThreshold),
     overReceiptTolerancePercent: toJsonNumber(settings.overReceiptTolerancePercent),
     countVarianceApprovalThreshold: toJsonNumber(settings.countVarianceApprovalThreshold),
+    salesOrderLockHours: toJsonNumber(settings.salesOrderLockHours),
   };
 }
 

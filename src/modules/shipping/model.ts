@@ -13,6 +13,8 @@ export const ORDER_DOCUMENT = 'sales-order';
  * at the next hub), so it is allowed; delivered is final.
  */
 export const TRANSITIONS: Record<ShipmentStatus, ShipmentStatus[]> = {
+  // A packed shipment has not left: it ships through POST /shipments/{id}/ship, not a tracking event.
+  packed: [],
   shipped: ['in_transit', 'exception'],
   in_transit: ['in_transit', 'delivered', 'exception'],
   exception: ['exception', 'in_transit', 'delivered'],

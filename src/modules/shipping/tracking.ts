@@ -7,6 +7,7 @@ import { lockRows, nowIso, type LedgerTx } from '../../ledger/context.js';
 import { documentReference } from '../../ledger/documents.js';
 import { runCommand } from '../../app/command.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
+import { requireShipmentWarehouse } from '../users/scope.js';
 import { SHIPMENT, TRANSITIONS } from './model.js';
 import type { EventInput } from './schemas.js';
 import { shipmentView } from './view.js';
@@ -21,6 +22,7 @@ export async function recordShipmentEvent(ctx: ServiceContext, id: number, input
   return runCommand(ctx, async (lt) => {
     const row = await lockRows(lt, lt.tx.selectFrom('shipments').selectAll().where('org_id', '=', orgId).where('id', '=', id)).executeTakeFirst();
     if (!row) throw notFound(`shipment ${id}`);
+    await requireShipmentWarehouse(lt.tx, ctx.actor, id);
     return applyEvent(lt, ctx, row, input, 'api');
   });
 }
@@ -36,6 +38,7 @@ export async function trackShipment(ctx: ServiceContext, input: EventInput & { c
       lt.tx.selectFrom('shipments').selectAll().where('org_id', '=', orgId).where('carrier', '=', carrier).where('tracking_number', '=', trackingNumber),
     ).executeTakeFirst();
     if (!row) throw notFound(`${carrier} shipment ${trackingNumber}`);
+    await requireShipmentWarehouse(lt.tx, ctx.actor, num(row.id));
     return applyEvent(lt, ctx, row, event, 'carrier');
   });
 }

@@ -2,7 +2,7 @@ import { DecimalFormatError, parseScaled, toJsonNumber } from '../../core/decima
 import { validationError, type FieldError } from '../../core/errors.js';
 import { todayIso } from '../../core/text.js';
 import { num } from '../../db/schema.js';
-import { authorize, type ServiceContext } from '../../app/context.js';
+import { authorize, requireWarehouse, type ServiceContext } from '../../app/context.js';
 import { documentReference } from '../../ledger/documents.js';
 import { isAvailableKind } from '../../ledger/locations.js';
 import { queryStock } from '../../ledger/queries.js';
@@ -46,6 +46,7 @@ export async function availableToPromise(ctx: ServiceContext, query: AtpQuery) {
   if (!item) errors.push({ field: 'query.sku', message: `unknown sku ${query.sku}` });
   const warehouse = await db.selectFrom('warehouses').select(['id', 'code']).where('org_id', '=', orgId).where('code', '=', query.warehouse).executeTakeFirst();
   if (!warehouse) errors.push({ field: 'query.warehouse', message: `unknown warehouse ${query.warehouse}` });
+  else requireWarehouse(ctx.actor, num(warehouse.id)); // warehouse scope: 403
   let requested: bigint | null = null;
   if (item && query.quantity !== undefined) {
     try {

@@ -1,6 +1,7 @@
 import { toJsonNumber } from '../../core/decimal.js';
 import { num } from '../../db/schema.js';
-import { authorize, type ServiceContext } from '../../app/context.js';
+import { authorize, canSeeWarehouse, type ServiceContext } from '../../app/context.js';
+import { requireWarehouseCode, warehouseFilter } from '../users/scope.js';
 import { queryStock } from '../../ledger/queries.js';
 import { isAvailableKind } from '../../ledger/locations.js';
 import { openPurchaseSupply } from '../procurement/supply.js';
@@ -29,6 +30,7 @@ export async function stockSummary(ctx: ServiceContext, filter: { sku?: string; 
   authorize(ctx.actor, 'stock.view');
   const db = ctx.store.read;
   const { orgId } = ctx.actor;
+  await requireWarehouseCode(db, ctx.actor, filter.warehouse);
   let itemId: number | undefined;
   if (filter.sku !== undefined) {
     const item = await findItemBySku(db, orgId, filter.sku);
@@ -54,7 +56,7 @@ export async function stockSummary(ctx: ServiceContext, filter: { sku?: string; 
     }
     return r;
   };
-  for (const b of await queryStock(db, orgId, { sku: filter.sku, warehouse: filter.warehouse, limit: 100_000 })) {
+  for (const b of await queryStock(db, orgId, { sku: filter.sku, warehouse: filter.warehouse, limit: 100_000, warehouseIds: warehouseFilter(ctx.actor) })) {
     const r = row(b.sku, b.warehouse);
     r.onHand += b.onHand;
     r.reserved += b.reserved;
@@ -70,6 +72,7 @@ export async function stockSummary(ctx: ServiceContext, filter: { sku?: string; 
     const ids = [...new Set(supply.map((s) => s.itemId))];
     const skus = new Map((await db.selectFrom('items').select(['id', 'sku']).where('org_id', '=', orgId).where('id', 'in', ids).execute()).map((i) => [num(i.id), i.sku]));
     for (const s of supply) {
+      if (!canSeeWarehouse(ctx.actor, s.warehouseId)) continue; // warehouse scope
       const r = row(skus.get(s.itemId)!, codeOf.get(s.warehouseId)!);
       r.incoming += s.quantity;
       if (s.expectedOn && (r.nextIncomingOn === null || s.expectedOn < r.nextIncomingOn)) r.nextIncomingOn = s.expectedOn;

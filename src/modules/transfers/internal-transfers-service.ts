@@ -10,9 +10,11 @@ import { AVAILABLE_KINDS } from '../../ledger/locations.js';
 import { postMoves, StockShortage, type MoveRequest } from '../../ledger/post.js';
 import { queryMoves } from '../../ledger/queries.js';
 import { runCommand } from '../../app/command.js';
-import { authorize, type ServiceContext } from '../../app/context.js';
+import { authorize, requireWarehouse, scopeToWarehouses, type ServiceContext } from '../../app/context.js';
+import { requireDocumentWarehouse, requireWarehouseCode } from '../users/scope.js';
 import { warehouseByCode } from '../warehouses/service.js';
 import { containsPattern, existingLot, itemsByCode, likeLower, locationCodes, moveView, oneSerial, positiveQuantity, referencedId, shortageProblem, throwIfErrors, warehouseLocation } from './shared.js';
+import { fillBackordersAfterMoves } from '../sales/backorders.js';
 
 /**
  * Internal transfers move stock between the available locations of one warehouse (its stock
@@ -34,6 +36,7 @@ export async function postInternalTransfer(ctx: ServiceContext, input: InternalT
   return runCommand(ctx, async (lt) => {
     const { tx } = lt;
     const warehouse = await warehouseByCode(tx, orgId, input.warehouse);
+    requireWarehouse(ctx.actor, warehouse.id); // warehouse scope: 403
     const items = await itemsByCode(tx, orgId, input.lines.map((l) => l.item), (i) => `lines.${i}.item`, true);
     const errors: FieldError[] = [];
     const stockCode = (await locationCodes(tx, orgId, [warehouse.stockLocationId])).get(warehouse.stockLocationId)!;
@@ -68,6 +71,7 @@ export async function postInternalTransfer(ctx: ServiceContext, input: InternalT
       const codes = await locationCodes(tx, orgId, lines.map((l) => l.fromId));
       throw shortageProblem(error, moves, lines.map((l) => l.sku), (locationId) => codes.get(locationId) ?? String(locationId));
     }
+    await fillBackordersAfterMoves(lt, orgId, moves); // stock made available may serve waiting sales orders
     const body = await internalTransferView(tx, orgId, id);
     return {
       status: 201,
@@ -126,6 +130,7 @@ export type InternalTransferView = Awaited<ReturnType<typeof toView>>;
 
 export async function getInternalTransfer(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'stock.view');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'internal_transfers', id);
   return internalTransferView(ctx.store.read, ctx.actor.orgId, id);
 }
 
@@ -137,7 +142,8 @@ export async function listInternalTransfers(ctx: ServiceContext, filter: { wareh
   authorize(ctx.actor, 'stock.view');
   const db = ctx.store.read;
   const { orgId } = ctx.actor;
-  let query = db.selectFrom('internal_transfers as d').selectAll('d').where('d.org_id', '=', orgId);
+  await requireWarehouseCode(db, ctx.actor, filter.warehouse);
+  let query = scopeToWarehouses(db.selectFrom('internal_transfers as d').selectAll('d').where('d.org_id', '=', orgId), 'd.warehouse_id', ctx.actor);
   if (filter.warehouse !== undefined) {
     query = query.where('d.warehouse_id', 'in', (qb) => qb.selectFrom('warehouses').select('id').where('org_id', '=', orgId).where('code', '=', filter.warehouse!));
   }

@@ -6,7 +6,8 @@ import type { Kysely } from 'kysely';
 import type { Tx } from '../../db/store.js';
 import { nowIso } from '../../ledger/context.js';
 import { runCommand } from '../../app/command.js';
-import { authorize, type ServiceContext } from '../../app/context.js';
+import { authorize, requireWarehouse, scopeToWarehouses, type ServiceContext } from '../../app/context.js';
+import { requireDocumentWarehouse, requireWarehouseCode } from '../users/scope.js';
 import { findItemByCode, findItemBySku } from '../items/service.js';
 import { warehouseByCode } from '../warehouses/service.js';
 import { positiveQuantity, throwIfErrors, warehouseLocation } from './shared.js';
@@ -47,6 +48,7 @@ export async function createPutawayRule(ctx: ServiceContext, input: PutawayRuleI
       throw validationError(message, input.item === undefined ? [{ field: 'item', message }] : [{ field: 'item', message }, { field: 'category', message }]);
     }
     const warehouse = await warehouseByCode(tx, orgId, input.warehouse);
+    requireWarehouse(ctx.actor, warehouse.id); // warehouse scope: 403
     let itemId: number | null = null;
     if (input.item !== undefined) {
       const item = await findItemBySku(tx, orgId, input.item);
@@ -79,6 +81,7 @@ export async function createPutawayRule(ctx: ServiceContext, input: PutawayRuleI
 
 export async function deletePutawayRule(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'warehouse.write');
+  await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'putaway_rules', id);
   const { orgId } = ctx.actor;
   return runCommand(ctx, async ({ tx }) => {
     const before = await ruleView(tx, orgId, id);
@@ -115,7 +118,8 @@ async function ruleView(db: Kysely<DB> | Tx, orgId: number, id: number): Promise
 
 export async function listPutawayRules(ctx: ServiceContext, filter: { warehouse?: string; item?: string; category?: string }) {
   authorize(ctx.actor, 'warehouse.view');
-  let query = rulesQuery(ctx.store.read, ctx.actor.orgId);
+  await requireWarehouseCode(ctx.store.read, ctx.actor, filter.warehouse);
+  let query = scopeToWarehouses(rulesQuery(ctx.store.read, ctx.actor.orgId), 'r.warehouse_id', ctx.actor);
   if (filter.warehouse !== undefined) query = query.where('w.code', '=', filter.warehouse);
   if (filter.item !== undefined) query = query.where('i.sku', '=', filter.item);
   if (filter.category !== undefined) query = query.where(sql`lower(r.category)`, '=', filter.category.trim().toLowerCase());
@@ -132,6 +136,7 @@ export async function suggestPutaway(ctx: ServiceContext, query: { warehouse: st
   const db = ctx.store.read;
   const errors: FieldError[] = [];
   const warehouse = await warehouseByCode(db, orgId, query.warehouse, 'query.warehouse');
+  requireWarehouse(ctx.actor, warehouse.id); // warehouse scope: 403
   const item = await findItemByCode(db, orgId, query.item);
   if (!item) throw validationError(`unknown SKU or barcode ${query.item}`, [{ field: 'query.item', message: `unknown SKU or barcode ${query.item}` }]);
   const quantity = query.quantity === undefined ? null : positiveQuantity(query.quantity, item, 'query.quantity', errors);

@@ -6,7 +6,9 @@ import { DocumentMove, Note, Search } from './schemas.js';
 
 const Reason = z.enum(SCRAP_REASON_CODES);
 const ScrapView = z.object({
-  id: z.number().int(), number: z.string(), warehouse: z.string(), location: z.string(), reason: Reason, note: z.string().nullable(), status: z.string(),
+  id: z.number().int(), number: z.string(), warehouse: z.string(), location: z.string(), reason: Reason, note: z.string().nullable(),
+  status: z.string().describe('posted; or pending_approval while an approval flow runs (no moves yet), then posted, rejected or cancelled'),
+  approval: z.object({ id: z.number().int(), status: z.string(), rejectionReason: z.string().nullable() }).nullable().describe('The approval flow run (GET /approvals/{id}); null when no flow applied'),
   createdAt: z.string(), createdBy: z.number().int(),
   lines: z.array(z.object({ line: z.number().int(), sku: z.string(), name: z.string(), quantity: z.number(), lot: z.string().nullable(), expiresOn: z.string().nullable() })),
   value: z.number().describe('FIFO value of the scrapped stock'),
@@ -15,7 +17,7 @@ const ScrapView = z.object({
 
 export const scrapRoutes = [
   defineRoute({
-    method: 'POST', path: '/scraps', tag: 'warehouse moves', summary: 'Scrap stock: it moves to Virtual/Scrap',
+    method: 'POST', path: '/scraps', tag: 'warehouse moves', summary: 'Scrap stock: it moves to Virtual/Scrap; with a matching approval flow it waits as pending_approval and moves when the flow completes (docs/approvals.md)',
     body: z.strictObject({
       warehouse: Code,
       location: LocationCode.optional().describe('Stock location (default), a zone or bin, or the Rejected location of the warehouse'),

@@ -9,13 +9,15 @@ import { lockRows, nowIso, type LedgerTx } from '../../ledger/context.js';
 import { documentReference } from '../../ledger/documents.js';
 import { postMoves, type MoveRequest } from '../../ledger/post.js';
 import { runCommand } from '../../app/command.js';
-import { authorize, type ServiceContext } from '../../app/context.js';
+import { authorize, requireWarehouse, type ServiceContext } from '../../app/context.js';
+import { requireTransferWarehouse } from '../users/scope.js';
 import { itemsBySku, type Item } from '../items/service.js';
 import { warehouseByCode } from '../warehouses/service.js';
 import { virtualLocation } from '../../ledger/virtual-locations.js';
 import { allocateShipment } from './transfers-allocation.js';
 import { TRANSFER, transferLines, transferView, type TransferLineState } from './transfers-view.js';
 import { positiveQuantity, throwIfErrors } from './shared.js';
+import { fillBackordersAfterMoves } from '../sales/backorders.js';
 
 /**
  * Transfers between two warehouses of the company. Ship moves the stock (all lines or nothing,
@@ -54,6 +56,7 @@ export async function createTransfer(ctx: ServiceContext, input: TransferInput) 
   return runCommand(ctx, async ({ tx }) => {
     const from = await warehouseByCode(tx, orgId, input.from, 'from');
     const to = await warehouseByCode(tx, orgId, input.to, 'to');
+    requireWarehouse(ctx.actor, from.id); // warehouse scope: a transfer is made by the sending side
     const errors: FieldError[] = [];
     if (from.id === to.id) errors.push({ field: 'to', message: 'a transfer goes to another warehouse' });
     if (input.expectedOn !== undefined && !isCalendarDate(input.expectedOn)) errors.push({ field: 'expectedOn', message: 'must be a date YYYY-MM-DD' });
@@ -98,6 +101,7 @@ async function setStatus(tx: Tx, orgId: number, id: number, status: TransferStat
 
 export async function cancelTransfer(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'transfer.write');
+  await requireTransferWarehouse(ctx.store.read, ctx.actor, id, 'from');
   const { orgId } = ctx.actor;
   return runCommand(ctx, async (lt) => {
     await lockTransfer(lt, orgId, id, 'cancelled');
@@ -110,6 +114,7 @@ export async function cancelTransfer(ctx: ServiceContext, id: number) {
 /** Take every line from the source warehouse into transit, or nothing (409 naming the short lines). */
 export async function shipTransfer(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'transfer.write');
+  await requireTransferWarehouse(ctx.store.read, ctx.actor, id, 'from');
   const { orgId, userId } = ctx.actor;
   return runCommand(ctx, async (lt) => {
     const { tx } = lt;
@@ -215,6 +220,7 @@ function planReceipt(lines: TransferLineState[], input: ReceiptInput): Take[] {
 /** Bring shipped lots from transit into the destination's stock location; partial receipts allowed. */
 export async function receiveTransfer(ctx: ServiceContext, id: number, input: ReceiptInput) {
   authorize(ctx.actor, 'transfer.write');
+  await requireTransferWarehouse(ctx.store.read, ctx.actor, id, 'to');
   const { orgId, userId } = ctx.actor;
   return runCommand(ctx, async (lt) => {
     const { tx } = lt;
@@ -226,6 +232,7 @@ export async function receiveTransfer(ctx: ServiceContext, id: number, input: Re
     const receipt = num(doc.receipt_count) + 1;
     const moves: MoveRequest[] = takes.map((t) => ({ itemId: t.line.itemId, lotId: t.lot.lotId, fromLocationId: transit, toLocationId: num(destination.stock_location_id), quantity: t.quantity }));
     await postMoves(lt, { orgId, postingKey: `${TRANSFER}:${id}:receive:${receipt}`, documentType: TRANSFER, documentId: id, postedBy: userId, moves });
+    await fillBackordersAfterMoves(lt, orgId, moves); // received goods may serve waiting sales orders
     for (const t of takes) {
       await tx.updateTable('transfer_line_lots').set({ received: sql`received + ${t.quantity}` }).where('org_id', '=', orgId).where('id', '=', t.lot.rowId).execute();
     }
@@ -245,6 +252,7 @@ export async function receiveTransfer(ctx: ServiceContext, id: number, input: Re
 /** End the transfer: what is still in transit is a difference, written off to inventory adjustment. */
 export async function closeTransfer(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'transfer.write');
+  await requireTransferWarehouse(ctx.store.read, ctx.actor, id, 'to');
   const { orgId, userId } = ctx.actor;
   return runCommand(ctx, async (lt) => {
     const { tx } = lt;

@@ -6,7 +6,8 @@ import type { TransfersTable, TransferStatus } from '../../db/tables/transfers.j
 import type { Tx } from '../../db/store.js';
 import { documentReference } from '../../ledger/documents.js';
 import { queryMoves } from '../../ledger/queries.js';
-import { authorize, type ServiceContext } from '../../app/context.js';
+import { authorize, visibleWarehouseIds, type ServiceContext } from '../../app/context.js';
+import { requireTransferWarehouse } from '../users/scope.js';
 import { containsPattern, likeLower, moveView, referencedId } from './shared.js';
 
 export const TRANSFER = 'transfer';
@@ -115,6 +116,7 @@ export type TransferView = Awaited<ReturnType<typeof toView>>;
 
 export async function getTransfer(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'transfer.view');
+  await requireTransferWarehouse(ctx.store.read, ctx.actor, id, 'either');
   return transferView(ctx.store.read, ctx.actor.orgId, id);
 }
 
@@ -131,6 +133,9 @@ export async function listTransfers(ctx: ServiceContext, filter: { status?: Tran
     .where('t.org_id', '=', orgId);
   let query = db.selectFrom('transfers as d').selectAll('d').where('d.org_id', '=', orgId);
   if (filter.status !== undefined) query = query.where('d.status', '=', filter.status);
+  // Warehouse scope: transfers from or to a visible warehouse.
+  const scope = visibleWarehouseIds(ctx.actor);
+  if (scope !== null) query = query.where((eb) => eb.or([eb('d.from_warehouse_id', 'in', [-1, ...scope]), eb('d.to_warehouse_id', 'in', [-1, ...scope])]));
   if (filter.from !== undefined) query = query.where('d.from_warehouse_id', 'in', warehouseId(filter.from));
   if (filter.to !== undefined) query = query.where('d.to_warehouse_id', 'in', warehouseId(filter.to));
   if (filter.sku !== undefined) query = query.where('d.id', 'in', lineItems.where('i.sku', '=', filter.sku));

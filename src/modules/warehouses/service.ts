@@ -4,7 +4,7 @@ import { num, type LocationKind, type LocationsTable, type WarehousesTable } fro
 import type { Tx } from '../../db/store.js';
 import { nowIso } from '../../ledger/context.js';
 import { runCommand } from '../../app/command.js';
-import { authorize, type ServiceContext } from '../../app/context.js';
+import { authorize, authorizeWarehouse, scopeToWarehouses, visibleWarehouseIds, type ServiceContext } from '../../app/context.js';
 
 export interface Warehouse {
   id: number;
@@ -68,7 +68,7 @@ export async function createWarehouse(ctx: ServiceContext, input: { code: string
 }
 
 export async function updateWarehouse(ctx: ServiceContext, id: number, changes: { name?: string }) {
-  authorize(ctx.actor, 'warehouse.write');
+  authorizeWarehouse(ctx.actor, 'warehouse.write', id);
   const { orgId } = ctx.actor;
   return runCommand(ctx, async ({ tx }) => {
     const before = await tx.selectFrom('warehouses').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
@@ -87,12 +87,12 @@ export async function updateWarehouse(ctx: ServiceContext, id: number, changes: 
 
 export async function listWarehouses(ctx: ServiceContext): Promise<Warehouse[]> {
   authorize(ctx.actor, 'warehouse.view');
-  const rows = await ctx.store.read.selectFrom('warehouses').selectAll().where('org_id', '=', ctx.actor.orgId).orderBy('code').execute();
+  const rows = await scopeToWarehouses(ctx.store.read.selectFrom('warehouses').selectAll().where('org_id', '=', ctx.actor.orgId), 'id', ctx.actor).orderBy('code').execute();
   return Promise.all(rows.map((r) => toWarehouse(ctx.store.read, r)));
 }
 
 export async function getWarehouse(ctx: ServiceContext, id: number): Promise<Warehouse> {
-  authorize(ctx.actor, 'warehouse.view');
+  authorizeWarehouse(ctx.actor, 'warehouse.view', id);
   const row = await ctx.store.read.selectFrom('warehouses').selectAll().where('org_id', '=', ctx.actor.orgId).where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound(`warehouse ${id}`);
   return toWarehouse(ctx.store.read, row);
@@ -130,7 +130,7 @@ function toLocation(row: Selectable<LocationsTable>, warehouses: Map<number, str
  * parent's code plus `/` plus the short code, so a code names one place in the tree.
  */
 export async function createLocation(ctx: ServiceContext, warehouseId: number, input: { code: string; name?: string; kind: 'zone' | 'bin'; parent?: string }) {
-  authorize(ctx.actor, 'warehouse.write');
+  authorizeWarehouse(ctx.actor, 'warehouse.write', warehouseId);
   const { orgId } = ctx.actor;
   return runCommand(ctx, async ({ tx }) => {
     const warehouse = await tx.selectFrom('warehouses').selectAll().where('org_id', '=', orgId).where('id', '=', warehouseId).executeTakeFirst();
@@ -151,10 +151,13 @@ export async function createLocation(ctx: ServiceContext, warehouseId: number, i
 }
 
 export async function listLocations(ctx: ServiceContext, filter: { warehouseId?: number; kind?: LocationKind }): Promise<Location[]> {
-  authorize(ctx.actor, 'warehouse.view');
+  authorizeWarehouse(ctx.actor, 'warehouse.view', filter.warehouseId);
   const db = ctx.store.read;
   let query = db.selectFrom('locations').selectAll().where('org_id', '=', ctx.actor.orgId);
   if (filter.warehouseId !== undefined) query = query.where('warehouse_id', '=', filter.warehouseId);
+  // Warehouse scope: the virtual locations (no warehouse) and the visible warehouses' locations.
+  const scope = visibleWarehouseIds(ctx.actor);
+  if (scope !== null) query = query.where((eb) => eb.or([eb('warehouse_id', 'is', null), eb('warehouse_id', 'in', [-1, ...scope])]));
   if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
   const rows = await query.orderBy('code').limit(10_000).execute();
   const warehouses = new Map((await db.selectFrom('warehouses').select(['id', 'code']).where('org_id', '=', ctx.actor.orgId).execute()).map((w) => [num(w.id), w.code]));
