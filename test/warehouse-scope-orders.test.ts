@@ -113,6 +113,8 @@ describe.each(ENGINES)('warehouse scope of orders, shipments, picking, logistics
     // logistics
     ['clerk-a', 'GET', '/logistics/orders?warehouse=WB'],
     ['sales-a', 'GET', '/logistics/orders?warehouse=WB&stage=reserved'],
+    // the dashboard of B
+    ['clerk-a', 'GET', '/dashboard?warehouse=WB'],
     // labels: bins and lots of B
     ['clerk-a', 'GET', `/labels/locations/${ids.binB}`],
     ['clerk-a', 'GET', `/labels/lots/${ids.lotB}`],
@@ -164,12 +166,23 @@ describe.each(ENGINES)('warehouse scope of orders, shipments, picking, logistics
     expect(((await get('/count-suggestions')).items as any[]).filter((s) => s.warehouse !== 'WA')).toEqual([]);
     expect((await all('/count-suggestions')).items.map((s: any) => s.id)).toContain(ids.suggestionB);
 
+    // The dashboard counts only A: its warehouses, stock and orders.
+    const board = await get('/dashboard');
+    expect(board.warehouses.map((w: any) => w.code)).toEqual(['WA']);
+    const boardAll = await all('/dashboard');
+    expect(boardAll.warehouses.map((w: any) => w.code)).toEqual(['WA', 'WB']);
+    const orderCount = (b: any) => Object.values(b.salesOrders as Record<string, number>).reduce((x, y) => x + y, 0);
+    expect(orderCount(board)).toBe(orderCount(await get('/dashboard?warehouse=WA')));
+    expect(orderCount(board)).toBeLessThan(orderCount(boardAll));
+
     // A user scoped to no warehouse sees none of it.
     ok(await api.call('POST', `${V}/users`, { username: 'nowhere', password: 'nowhere-pass-1', role: 'viewer', warehouses: [] }), 201);
     const nowhere = { authorization: `Bearer ${await api.login('nowhere', 'nowhere-pass-1')}` };
     for (const path of ['/sales-orders', '/shipments', '/pick-waves', '/count-suggestions', '/logistics/orders']) {
       expect(ok(await api.call('GET', V + path, undefined, nowhere)).body.items, path).toEqual([]);
     }
+    const emptyBoard = ok(await api.call('GET', `${V}/dashboard`, undefined, nowhere)).body;
+    expect([emptyBoard.warehouses, emptyBoard.skusInStock, emptyBoard.salesOrders]).toEqual([[], 0, {}]);
   });
 
   it('the same operations succeed in warehouse A', async () => {

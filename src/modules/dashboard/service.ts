@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { divideRounded, toBigInt, toJsonNumber } from '../../core/decimal.js';
 import { num } from '../../db/schema.js';
-import { authorize, can, type ServiceContext } from '../../app/context.js';
+import { authorize, can, requireWarehouse, visibleWarehouseIds, type ServiceContext } from '../../app/context.js';
 import { AVAILABLE_KINDS, PHYSICAL_KINDS } from '../../ledger/locations.js';
 import { todayIso } from '../../core/text.js';
 import { notFound } from '../../core/errors.js';
@@ -42,7 +42,11 @@ export async function dashboard(ctx: ServiceContext, filter: DashboardFilter) {
   const warehouses = await db.selectFrom('warehouses').select(['id', 'code', 'name']).where('org_id', '=', orgId).orderBy('code').execute();
   const scope = filter.warehouse === undefined ? undefined : warehouses.find((w) => w.code === filter.warehouse);
   if (filter.warehouse !== undefined && !scope) throw notFound(`warehouse ${filter.warehouse}`);
-  const scopeId = scope ? num(scope.id) : undefined;
+  if (scope) requireWarehouse(ctx.actor, num(scope.id)); // warehouse scope: 403
+  // The warehouses counted: the one asked for, else every warehouse the user may see (all: undefined).
+  const visible = visibleWarehouseIds(ctx.actor);
+  const scopeIds: readonly number[] | undefined = scope ? [num(scope.id)] : visible === null ? undefined : visible.length > 0 ? visible : [-1];
+  const inScopeIds = (id: unknown) => scopeIds === undefined || scopeIds.includes(num(id as number));
 
   // Per item and warehouse: on hand, and available (stock, zones and bins less reservations).
   let balances = db
@@ -57,7 +61,7 @@ export async function dashboard(ctx: ServiceContext, filter: DashboardFilter) {
     .where('b.org_id', '=', orgId)
     .where('l.kind', 'in', physical)
     .groupBy(['b.item_id', 'l.warehouse_id']);
-  if (scopeId !== undefined) balances = balances.where('l.warehouse_id', '=', scopeId);
+  if (scopeIds !== undefined) balances = balances.where('l.warehouse_id', 'in', [...scopeIds]);
   const stockRows = (await balances.execute()).map((r) => ({ itemId: num(r.item_id), warehouseId: num(r.warehouse_id), onHand: toBigInt(r.on_hand), available: toBigInt(r.available) }));
 
   // Average cost per item from the open FIFO layers (what the books carry).
@@ -132,7 +136,7 @@ export async function dashboard(ctx: ServiceContext, filter: DashboardFilter) {
     .orderBy('t.expires_on')
     .orderBy('i.sku')
     .limit(filter.top);
-  if (scopeId !== undefined) expiringQuery = expiringQuery.where('l.warehouse_id', '=', scopeId);
+  if (scopeIds !== undefined) expiringQuery = expiringQuery.where('l.warehouse_id', 'in', [...scopeIds]);
   const expiring = (await expiringQuery.execute()).map((r) => {
     const expiresOn = r.expires_on!;
     const daysLeft = Math.round((Date.parse(`${expiresOn}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
@@ -141,9 +145,9 @@ export async function dashboard(ctx: ServiceContext, filter: DashboardFilter) {
 
   // Orders by status.
   let sales = db.selectFrom('sales_orders').select(['status', sql<string>`count(*)`.as('n')]).where('org_id', '=', orgId).groupBy('status');
-  if (scopeId !== undefined) sales = sales.where('warehouse_id', '=', scopeId);
+  if (scopeIds !== undefined) sales = sales.where('warehouse_id', 'in', [...scopeIds]);
   let purchases = db.selectFrom('purchase_orders').select(['status', sql<string>`count(*)`.as('n')]).where('org_id', '=', orgId).groupBy('status');
-  if (scopeId !== undefined) purchases = purchases.where('warehouse_id', '=', scopeId);
+  if (scopeIds !== undefined) purchases = purchases.where('warehouse_id', 'in', [...scopeIds]);
   const counts = (rows: Array<{ status: string; n: string | number | bigint }>) => Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   const salesOrders = counts(await sales.execute());
   const purchaseOrders = counts(await purchases.execute());
@@ -163,7 +167,7 @@ export async function dashboard(ctx: ServiceContext, filter: DashboardFilter) {
     .where('m.posted_at', '>=', since)
     .groupBy([sql`substr(m.posted_at, 1, 10)`, 'f.kind', 'f.warehouse_id', 't.kind', 't.warehouse_id'])
     .execute();
-  const inScope = (kind: string, wh: unknown) => physical.includes(kind as (typeof physical)[number]) && (scopeId === undefined || num(wh as number) === scopeId);
+  const inScope = (kind: string, wh: unknown) => physical.includes(kind as (typeof physical)[number]) && inScopeIds(wh);
   const byDay = new Map<string, { inbound: bigint; outbound: bigint; inboundMoves: number; outboundMoves: number }>();
   for (let d = since; d <= today; d = addDays(d, 1)) byDay.set(d, { inbound: 0n, outbound: 0n, inboundMoves: 0, outboundMoves: 0 });
   for (const r of trendRows) {
@@ -187,9 +191,9 @@ export async function dashboard(ctx: ServiceContext, filter: DashboardFilter) {
     itemCount: Number(itemCount?.n ?? 0),
     skusInStock: skusInStock.size,
     /** Value of the stock in the scope at average cost; all warehouses: the books (incl. in transit). */
-    stockValue: showCost ? toJsonNumber(scopeId === undefined ? booksValue : scopeValue) : null,
+    stockValue: showCost ? toJsonNumber(scopeIds === undefined ? booksValue : scopeValue) : null,
     warehouses: warehouses
-      .filter((w) => scopeId === undefined || num(w.id) === scopeId)
+      .filter((w) => inScopeIds(w.id))
       .map((w) => {
         const s = perWarehouse.get(num(w.id));
         return { code: w.code, name: w.name, skus: s?.skus.size ?? 0, onHand: toJsonNumber(s?.onHand ?? 0n), value: showCost ? toJsonNumber(s?.value ?? 0n) : null };
