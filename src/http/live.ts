@@ -7,13 +7,16 @@ import { num } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import type { TokenService } from '../modules/auth/service.js';
 import { validationError } from '../core/errors.js';
+import { feedHead, sequenceEvents } from '../modules/events/sequencer.js';
 
 /**
  * `GET /api/v1/live`: committed changes as server-sent events, so screens refresh without
- * reloading. Every command writes its events to `outbox_events` in its own transaction, so polling
- * that table by id sees exactly what committed. One poller serves every open stream of this
- * process (one query per interval, however many tabs are open); each stream gets its company's
- * events only, and only `id`, `type` and `at` (no payloads: they may hold costs or partner data).
+ * reloading. Every command writes its events to `outbox_events` in its own transaction; the
+ * change feed's sequencer (src/modules/events) gives committed events gap-free positions in commit
+ * order, and streams follow those positions (ids can commit out of order on PostgreSQL, so reading
+ * by id could skip a late commit). One poller serves every open stream of this process (a query
+ * per company with streams, per interval); each stream gets its company's events only, and only
+ * `id` (the feed position), `type` and `at` (no payloads: they may hold costs or partner data).
  *
  * The bearer token travels in the Authorization header (browsers read the stream with fetch; a
  * token never goes into a URL). The token is checked again every half minute: a stream whose
@@ -50,15 +53,13 @@ export function registerLiveEvents(app: FastifyInstance, options: LiveOptions): 
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const recheckMs = options.recheckTokenMs ?? 30_000;
   const subscribers = new Set<Subscriber>();
-  let lastSeen: number | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let polling = false;
 
-  const maxId = async (orgId?: number) => {
-    let query = store.read.selectFrom('outbox_events').select((eb) => eb.fn.max('id').as('max'));
-    if (orgId !== undefined) query = query.where('org_id', '=', orgId);
-    const row = await query.executeTakeFirst();
-    return row?.max === null || row?.max === undefined ? 0 : num(row.max as number);
+  /** Position the company's committed events, then the last position handed out. */
+  const head = async (orgId: number) => {
+    await sequenceEvents(store, orgId);
+    return feedHead(store, orgId);
   };
 
   const poll = async () => {
@@ -66,24 +67,27 @@ export function registerLiveEvents(app: FastifyInstance, options: LiveOptions): 
     if (subscribers.size === 0 || polling) return;
     polling = true;
     try {
-      lastSeen ??= await maxId();
-      const rows = await store.read
-        .selectFrom('outbox_events')
-        .select(['id', 'org_id', 'type', 'created_at'])
-        .where('id', '>', lastSeen)
-        .orderBy('id')
-        .limit(1000)
-        .execute();
-      for (const r of rows) {
-        const event = { id: num(r.id), type: r.type, at: r.created_at };
-        const orgId = num(r.org_id);
-        for (const s of subscribers) {
-          if (s.orgId === orgId && event.id > s.lastId) {
-            s.lastId = event.id;
-            s.send(frame(event));
+      const orgIds = [...new Set([...subscribers].map((s) => s.orgId))];
+      for (const orgId of orgIds) {
+        await sequenceEvents(store, orgId);
+        const from = Math.min(...[...subscribers].filter((s) => s.orgId === orgId).map((s) => s.lastId));
+        const rows = await store.read
+          .selectFrom('outbox_events')
+          .select(['feed_position', 'type', 'created_at'])
+          .where('org_id', '=', orgId)
+          .where('feed_position', '>', from)
+          .orderBy('feed_position')
+          .limit(1000)
+          .execute();
+        for (const r of rows) {
+          const event = { id: num(r.feed_position!), type: r.type, at: r.created_at };
+          for (const s of subscribers) {
+            if (s.orgId === orgId && event.id > s.lastId) {
+              s.lastId = event.id;
+              s.send(frame(event));
+            }
           }
         }
-        lastSeen = event.id;
       }
     } catch (error) {
       app.log.warn({ err: error }, 'live events: polling the outbox failed');
@@ -109,7 +113,7 @@ export function registerLiveEvents(app: FastifyInstance, options: LiveOptions): 
     const parsed = LiveQuery.safeParse(request.query ?? {});
     if (!parsed.success) throw validationError('query.after: must be the id of an earlier event', [{ field: 'query.after', message: 'must be the id of an earlier event' }]);
     const token = (request.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
-    const current = await maxId(actor.orgId);
+    const current = await head(actor.orgId);
     const after = parsed.data.after;
 
     reply.hijack();
@@ -141,22 +145,21 @@ export function registerLiveEvents(app: FastifyInstance, options: LiveOptions): 
     if (after !== undefined && after < current) {
       const missed = await store.read
         .selectFrom('outbox_events')
-        .select(['id', 'type', 'created_at'])
+        .select(['feed_position', 'type', 'created_at'])
         .where('org_id', '=', actor.orgId)
-        .where('id', '>', after)
-        .orderBy('id')
+        .where('feed_position', '>', after)
+        .where('feed_position', '<=', current)
+        .orderBy('feed_position')
         .limit(CATCH_UP_LIMIT)
         .execute();
-      for (const r of missed) subscriber.send(frame({ id: num(r.id), type: r.type, at: r.created_at }));
+      for (const r of missed) subscriber.send(frame({ id: num(r.feed_position!), type: r.type, at: r.created_at }));
     }
     const heartbeat = setInterval(() => subscriber.send(': ping\n\n'), heartbeatMs);
     const recheck = setInterval(() => {
       tokens.resolve(token).then((still) => (still ? undefined : subscriber.end()), () => subscriber.end());
     }, recheckMs);
     raw.on('close', () => subscriber.end());
-    // Everything after this stream's first id is the poller's to send: its cursor may only go back
-    // (rows another stream already got are skipped by that stream's own lastId).
-    lastSeen = subscribers.size === 0 || lastSeen === undefined ? current : Math.min(lastSeen, current);
+    // Everything after `current` is the poller's to send (from each stream's own lastId).
     subscribers.add(subscriber);
     schedule();
   });
