@@ -14,6 +14,7 @@ import { webhooksMigration } from './migrations/0011_webhooks.js';
 import { importsMigration } from './migrations/0012_imports.js';
 import { usersMigration } from './migrations/0013_users.js';
 import { approvalsMigration } from './migrations/0014_approvals.js';
+import { reorderMigration } from './migrations/0015_reorder.js';
 
 /** The one list of migrations, for both engines, in order. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -32,6 +33,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0012_imports': importsMigration(dialect),
     '0013_users': usersMigration(dialect),
     '0014_approvals': approvalsMigration(dialect),
+    '0015_reorder': reorderMigration(dialect),
   };
 }
 

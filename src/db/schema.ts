@@ -41,6 +41,8 @@ export interface ItemsTable {
   org_id: Int; id: Id; sku: string; name: string; unit: string; unit_precision: Int;
   tracking: 'none' | 'lot' | 'serial'; barcode: string | null; category: string | null; archived: Int;
   created_at: string; updated_at: string;
+  /** Reorder settings (0015_reorder), scaled by 10^6; NULL = not set. */
+  reorder_point: Defaulted<Int | null>; safety_stock: Defaulted<Int | null>; reorder_quantity: Defaulted<Int | null>;
 }
 
 export interface WarehousesTable {

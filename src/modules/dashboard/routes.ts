@@ -11,7 +11,15 @@ const DashboardView = z.object({
   stockValue: z.number().nullable().describe('null for roles without report.view_cost'),
   warehouses: z.array(z.object({ code: z.string(), name: z.string(), skus: z.number().int(), onHand: z.number(), value: z.number().nullable() })),
   lowStockAt: z.number(),
-  lowStock: z.array(z.object({ sku: z.string(), name: z.string(), unit: z.string(), onHand: z.number(), available: z.number() })),
+  lowStock: z.array(z.object({
+    sku: z.string(), name: z.string(), unit: z.string(), onHand: z.number(), available: z.number(),
+    // Only on rows of items with reorder settings (rows of other items keep the shape above).
+    reorderPoint: z.number().nullable().optional().describe('The item\'s reorder point; low when available <= it (items without one: lowStockAt)'),
+    safetyStock: z.number().nullable().optional(),
+    reorderQuantity: z.number().nullable().optional(),
+    suggestedQuantity: z.number().nullable().optional().describe('reorderQuantity, else reorderPoint - available'),
+    critical: z.boolean().optional().describe('available is below the safety stock'),
+  })),
   lowStockCount: z.number().int(),
   expiringDays: z.number().int(),
   expiring: z.array(z.object({ sku: z.string(), name: z.string(), warehouse: z.string(), lot: z.string(), expiresOn: z.string(), daysLeft: z.number().int(), onHand: z.number() })),
@@ -26,7 +34,7 @@ export const dashboardRoutes = [
     summary: 'Stock value, SKUs in stock, stock per warehouse, low-stock and expiring items, orders by status, inbound/outbound per day',
     query: z.strictObject({
       warehouse: Code.optional(),
-      lowStockAt: z.coerce.number().min(0).max(1e12).default(0).describe('Available at or below this is low (default 0)'),
+      lowStockAt: z.coerce.number().min(0).max(1e12).default(0).describe('Items without a reorder point: available at or below this is low (default 0)'),
       expiringDays: z.coerce.number().int().min(0).max(3650).default(30),
       trendDays: z.coerce.number().int().min(1).max(366).default(30),
       top: z.coerce.number().int().min(1).max(100).default(10),

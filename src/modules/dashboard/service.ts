@@ -9,7 +9,10 @@ import { notFound } from '../../core/errors.js';
 export interface DashboardFilter {
   /** Warehouse code; all warehouses when absent. */
   warehouse?: string;
-  /** An item is low on stock when what is available in the scope is at or below this (default 0). */
+  /**
+   * An item without a reorder point is low on stock when what is available in the scope is at or
+   * below this (default 0); items with one use their own reorder point.
+   */
   lowStockAt: number;
   /** Lots expiring within this many days (default 30); expired lots still on hand are included. */
   expiringDays: number;
@@ -105,16 +108,48 @@ export async function dashboard(ctx: ServiceContext, filter: DashboardFilter) {
     perItem.set(r.itemId, i);
   }
 
-  // Low stock: items that have been stocked in the scope (a balance exists) and now have little available.
+  // Low stock: items that have been stocked in the scope (a balance exists) and now have little
+  // available. "Little" is the item's reorder point where set, else the `lowStockAt` parameter;
+  // below the item's safety stock is critical (and low even above the threshold).
   const threshold = BigInt(Math.round(filter.lowStockAt * 1_000_000));
-  const low = [...perItem.entries()].filter(([, v]) => v.available <= threshold).sort((a, b) => (a[1].available < b[1].available ? -1 : a[1].available > b[1].available ? 1 : a[0] - b[0]));
-  const lowIds = low.slice(0, filter.top).map(([id]) => id);
+  const reorderRows = await db
+    .selectFrom('items')
+    .select(['id', 'reorder_point', 'safety_stock', 'reorder_quantity'])
+    .where('org_id', '=', orgId)
+    .where((eb) => eb.or([eb('reorder_point', 'is not', null), eb('safety_stock', 'is not', null), eb('reorder_quantity', 'is not', null)]))
+    .execute();
+  const scaledOrNull = (v: unknown) => (v === null || v === undefined ? null : toBigInt(v));
+  const reorderOf = new Map(
+    reorderRows.map((r) => [num(r.id), { point: scaledOrNull(r.reorder_point), safety: scaledOrNull(r.safety_stock), quantity: scaledOrNull(r.reorder_quantity) }]),
+  );
+  const lowEntries = [...perItem.entries()].flatMap(([id, v]) => {
+    const reorder = reorderOf.get(id);
+    const critical = reorder?.safety != null && v.available < reorder.safety;
+    const low = v.available <= (reorder?.point ?? threshold) || critical;
+    return low ? [{ id, ...v, reorder, critical }] : [];
+  });
+  // Critical first, then the least available.
+  const low = lowEntries.sort((a, b) => (a.critical !== b.critical ? (a.critical ? -1 : 1) : a.available < b.available ? -1 : a.available > b.available ? 1 : a.id - b.id));
+  const lowTop = low.slice(0, filter.top);
+  const lowIds = lowTop.map((l) => l.id);
   const itemRows = lowIds.length === 0 ? [] : await db.selectFrom('items').select(['id', 'sku', 'name', 'unit']).where('org_id', '=', orgId).where('id', 'in', lowIds).where('archived', '=', 0).execute();
   const itemById = new Map(itemRows.map((i) => [num(i.id), i]));
-  const lowStock = lowIds.flatMap((id) => {
-    const item = itemById.get(id);
-    const v = perItem.get(id)!;
-    return item ? [{ sku: item.sku, name: item.name, unit: item.unit, onHand: toJsonNumber(v.onHand), available: toJsonNumber(v.available) }] : [];
+  const jsonOrNull = (v: bigint | null) => (v === null ? null : toJsonNumber(v));
+  const lowStock = lowTop.flatMap((l) => {
+    const item = itemById.get(l.id);
+    if (!item) return [];
+    const row = { sku: item.sku, name: item.name, unit: item.unit, onHand: toJsonNumber(l.onHand), available: toJsonNumber(l.available) };
+    if (!l.reorder) return [row]; // no reorder settings: the row as before reorder points existed
+    // Suggest the item's reorder quantity, else what brings it back up to its reorder point.
+    const suggested = l.reorder.quantity ?? (l.reorder.point !== null ? l.reorder.point - l.available : null);
+    return [{
+      ...row,
+      reorderPoint: jsonOrNull(l.reorder.point),
+      safetyStock: jsonOrNull(l.reorder.safety),
+      reorderQuantity: jsonOrNull(l.reorder.quantity),
+      suggestedQuantity: jsonOrNull(suggested),
+      critical: l.critical,
+    }];
   });
 
   // Lots on hand that expire within the window (or already expired).

@@ -1,9 +1,16 @@
 import { z } from 'zod';
 import { defineRoute } from '../../http/route.js';
-import { Cursor, IdParams, Limit, Name, Sku, Unit } from '../../http/schemas.js';
+import { Cursor, IdParams, Limit, Name, Quantity, Sku, Unit } from '../../http/schemas.js';
 import { createItem, getItem, listItems, updateItem, ITEM_SORTS } from './service.js';
 
 const Tracking = z.enum(['none', 'lot', 'serial']);
+/** A reorder setting in the item's unit: >= 0, decimals up to the unit precision (checked by the service); null clears it. */
+const ReorderSetting = (what: string) => Quantity.min(0, 'must be 0 or more').nullable().optional().describe(`${what}; exact to the unit precision, null clears`);
+const ReorderFields = {
+  reorderPoint: ReorderSetting('Reorder when available stock is at or below this'),
+  safetyStock: ReorderSetting('Available stock below this is critical'),
+  reorderQuantity: ReorderSetting('Quantity to order when the item reaches its reorder point'),
+};
 const ItemBody = z.strictObject({
   sku: Sku,
   name: Name,
@@ -12,6 +19,7 @@ const ItemBody = z.strictObject({
   tracking: Tracking.optional(),
   barcode: z.string().trim().min(1).max(64).nullable().optional(),
   category: z.string().trim().min(1).max(64).nullable().optional(),
+  ...ReorderFields,
 });
 const ItemPatch = z.strictObject({
   name: Name.optional(),
@@ -21,10 +29,12 @@ const ItemPatch = z.strictObject({
   barcode: z.string().trim().min(1).max(64).nullable().optional(),
   category: z.string().trim().min(1).max(64).nullable().optional(),
   archived: z.boolean().optional(),
+  ...ReorderFields,
 });
 const ItemView = z.object({
   id: z.number().int(), sku: z.string(), name: z.string(), unit: z.string(), unitPrecision: z.number().int(),
   tracking: Tracking, barcode: z.string().nullable(), category: z.string().nullable(), archived: z.boolean(), createdAt: z.string(), updatedAt: z.string(),
+  reorderPoint: z.number().nullable(), safetyStock: z.number().nullable(), reorderQuantity: z.number().nullable(),
 });
 
 export const itemRoutes = [

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { conflict, notFound, validationError } from '../../core/errors.js';
+import { conflict, notFound, validationError, type FieldError } from '../../core/errors.js';
+import { DecimalFormatError, parseScaled, toBigInt, toJsonNumber, type Scaled } from '../../core/decimal.js';
 import { num } from '../../db/schema.js';
 import type { DB } from '../../db/schema.js';
 import type { Kysely, Selectable } from 'kysely';
@@ -24,6 +25,10 @@ export interface Item {
   archived: boolean;
   createdAt: string;
   updatedAt: string;
+  /** Reorder settings in the item's unit (null: not set); the dashboard's low stock uses them. */
+  reorderPoint: number | null;
+  safetyStock: number | null;
+  reorderQuantity: number | null;
 }
 
 export interface NewItem {
@@ -34,6 +39,9 @@ export interface NewItem {
   tracking?: Tracking;
   barcode?: string | null;
   category?: string | null;
+  reorderPoint?: number | null;
+  safetyStock?: number | null;
+  reorderQuantity?: number | null;
 }
 
 export interface ItemChanges {
@@ -44,6 +52,61 @@ export interface ItemChanges {
   barcode?: string | null;
   category?: string | null;
   archived?: boolean;
+  reorderPoint?: number | null;
+  safetyStock?: number | null;
+  reorderQuantity?: number | null;
+}
+
+/** The reorder settings: API field -> column. */
+const REORDER_FIELDS = [
+  ['reorderPoint', 'reorder_point'],
+  ['safetyStock', 'safety_stock'],
+  ['reorderQuantity', 'reorder_quantity'],
+] as const;
+type ReorderField = (typeof REORDER_FIELDS)[number][0];
+type ReorderColumn = (typeof REORDER_FIELDS)[number][1];
+
+const scaledOrNull = (value: unknown): Scaled | null => (value === null || value === undefined ? null : toBigInt(value));
+
+/**
+ * The reorder settings an item will have, checked against the unit precision it will have: given
+ * values must be >= 0 with at most that many decimals; kept ones must still fit a changed precision.
+ * All problems are reported at once as 422 field errors, before anything is written.
+ */
+function reorderColumns(
+  given: Partial<Record<ReorderField, number | null>>,
+  precision: number,
+  kept: Partial<Record<ReorderColumn, Scaled | null>> = {},
+): Partial<Record<ReorderColumn, Scaled | null>> {
+  const errors: FieldError[] = [];
+  const columns: Partial<Record<ReorderColumn, Scaled | null>> = {};
+  for (const [field, column] of REORDER_FIELDS) {
+    const value = given[field];
+    if (value === undefined) {
+      const current = kept[column];
+      if (current !== undefined && current !== null) {
+        try {
+          parseScaled(toJsonNumber(current), precision);
+        } catch {
+          errors.push({ field, message: `the current value ${toJsonNumber(current)} does not fit unit precision ${precision}; set it too` });
+        }
+      }
+      continue;
+    }
+    if (value === null) {
+      columns[column] = null;
+      continue;
+    }
+    try {
+      const scaled = parseScaled(value, precision);
+      if (scaled < 0n) errors.push({ field, message: 'must be 0 or more' });
+      else columns[column] = scaled;
+    } catch (e) {
+      errors.push({ field, message: `${e instanceof DecimalFormatError ? e.message : 'is invalid'} (precision ${precision})` });
+    }
+  }
+  if (errors.length > 0) throw validationError(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+  return columns;
 }
 
 export function toItem(row: Selectable<ItemsTable>): Item {
@@ -59,13 +122,22 @@ export function toItem(row: Selectable<ItemsTable>): Item {
     archived: num(row.archived) === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    reorderPoint: jsonOrNull(row.reorder_point),
+    safetyStock: jsonOrNull(row.safety_stock),
+    reorderQuantity: jsonOrNull(row.reorder_quantity),
   };
+}
+
+function jsonOrNull(value: unknown): number | null {
+  const scaled = scaledOrNull(value);
+  return scaled === null ? null : toJsonNumber(scaled);
 }
 
 export async function createItem(ctx: ServiceContext, input: NewItem) {
   authorize(ctx.actor, 'item.write');
   const { orgId } = ctx.actor;
   return runCommand(ctx, async ({ tx }) => {
+    const reorder = reorderColumns(input, input.unitPrecision ?? 0);
     const existing = await findItemBySku(tx, orgId, input.sku);
     if (existing) throw conflict(`an item with sku ${input.sku} already exists`, { id: existing.id });
     const at = nowIso();
@@ -83,6 +155,7 @@ export async function createItem(ctx: ServiceContext, input: NewItem) {
         archived: 0,
         created_at: at,
         updated_at: at,
+        ...reorder,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -102,6 +175,11 @@ export async function updateItem(ctx: ServiceContext, id: number, changes: ItemC
   return runCommand(ctx, async ({ tx }) => {
     const before = await tx.selectFrom('items').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
     if (!before) throw notFound(`item ${id}`);
+    const reorder = reorderColumns(changes, changes.unitPrecision ?? num(before.unit_precision), {
+      reorder_point: scaledOrNull(before.reorder_point),
+      safety_stock: scaledOrNull(before.safety_stock),
+      reorder_quantity: scaledOrNull(before.reorder_quantity),
+    });
     const reinterprets =
       (changes.unit !== undefined && changes.unit !== before.unit) ||
       (changes.unitPrecision !== undefined && changes.unitPrecision !== num(before.unit_precision)) ||
@@ -123,6 +201,7 @@ export async function updateItem(ctx: ServiceContext, id: number, changes: ItemC
         ...(changes.barcode !== undefined ? { barcode: changes.barcode } : {}),
         ...(changes.category !== undefined ? { category: changes.category } : {}),
         ...(changes.archived !== undefined ? { archived: changes.archived ? 1 : 0 } : {}),
+        ...reorder,
         updated_at: nowIso(),
       })
       .where('org_id', '=', orgId)

@@ -22,6 +22,10 @@ export interface Item {
   archived: boolean;
   createdAt: string;
   updatedAt: string;
+  /** Reorder settings in the item's unit (null: not set). */
+  reorderPoint?: number | null;
+  safetyStock?: number | null;
+  reorderQuantity?: number | null;
 }
 
 export interface Partner {

@@ -17,7 +17,11 @@ export interface Dashboard {
   stockValue: number | null;
   warehouses: Array<{ code: string; name: string; skus: number; onHand: number; value: number | null }>;
   lowStockAt: number;
-  lowStock: Array<{ sku: string; name: string; unit: string; onHand: number; available: number }>;
+  /** The reorder fields are only on rows of items with reorder settings. */
+  lowStock: Array<{
+    sku: string; name: string; unit: string; onHand: number; available: number;
+    reorderPoint?: number | null; safetyStock?: number | null; reorderQuantity?: number | null; suggestedQuantity?: number | null; critical?: boolean;
+  }>;
   lowStockCount: number;
   expiringDays: number;
   expiring: Array<{ sku: string; name: string; warehouse: string; lot: string; expiresOn: string; daysLeft: number; onHand: number }>;
@@ -119,7 +123,10 @@ export default function DashboardPage() {
                   columns={[
                     { key: 'sku', dataIndex: 'sku', title: 'SKU', render: (v: string) => <Link to={`/stock?sku=${encodeURIComponent(v)}`}>{v}</Link> },
                     { key: 'name', dataIndex: 'name', title: t('field.name') },
-                    { key: 'available', dataIndex: 'available', title: t('field.available'), render: formatNumber },
+                    { key: 'available', dataIndex: 'available', title: t('field.available'),
+                      render: (v: number, r) => r.critical ? <Typography.Text type="danger" title={t('dashboard.critical')}>{formatNumber(v)}</Typography.Text> : formatNumber(v) },
+                    { key: 'reorderPoint', dataIndex: 'reorderPoint', title: t('field.reorderPoint'), render: (v?: number | null) => (v === null || v === undefined ? '—' : formatNumber(v)) },
+                    { key: 'suggestedQuantity', dataIndex: 'suggestedQuantity', title: t('dashboard.suggestedQuantity'), render: (v?: number | null) => (v === null || v === undefined ? '—' : formatNumber(v)) },
                   ]} />
               </Card>
             </Col>

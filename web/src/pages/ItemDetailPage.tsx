@@ -29,7 +29,7 @@ export default function ItemDetailPage() {
         {item && (
           <>
             <Descriptions bordered size="small" column={{ xs: 1, md: 3 }}
-              items={(['sku', 'name', 'unit', 'unitPrecision', 'tracking', 'barcode', 'category', 'archived', 'createdAt'] as const).map((k) => ({
+              items={(['sku', 'name', 'unit', 'unitPrecision', 'tracking', 'barcode', 'category', 'reorderPoint', 'safetyStock', 'reorderQuantity', 'archived', 'createdAt'] as const).map((k) => ({
                 key: k, label: k === 'archived' ? t('common.archived') : k === 'createdAt' ? t('common.createdAt') : t(`field.${k}`), children: renderValue(k, item[k]),
               }))} />
             <Tabs style={{ marginTop: 16 }} items={[

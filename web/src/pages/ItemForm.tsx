@@ -6,7 +6,8 @@ import { useI18n } from '../i18n';
 import { applyApiError } from '../components/forms';
 import type { Item } from '../hooks/useMasterData';
 
-const FIELDS = ['sku', 'name', 'unit', 'unitPrecision', 'tracking', 'barcode', 'category', 'archived'];
+const FIELDS = ['sku', 'name', 'unit', 'unitPrecision', 'tracking', 'barcode', 'category', 'reorderPoint', 'safetyStock', 'reorderQuantity', 'archived'];
+const REORDER_FIELDS = ['reorderPoint', 'safetyStock', 'reorderQuantity'] as const;
 
 /** Create (no `item`) or edit an item in a drawer; the API's field errors land on the fields. */
 export function ItemFormDrawer({ open, item, onClose, onSaved }: { open: boolean; item?: Item; onClose(): void; onSaved?(item: Item): void }) {
@@ -23,7 +24,7 @@ export function ItemFormDrawer({ open, item, onClose, onSaved }: { open: boolean
         body[k] = typeof v === 'string' ? (v.trim() === '' ? (k === 'barcode' || k === 'category' ? null : v) : v.trim()) : v;
       }
       if (!item) {
-        for (const k of ['barcode', 'category']) if (body[k] === null) delete body[k];
+        for (const k of ['barcode', 'category', ...REORDER_FIELDS]) if (body[k] === null) delete body[k];
         return api.post<Item>('/items', body, { idempotencyKey: newIdempotencyKey() });
       }
       delete body.sku;
@@ -69,6 +70,14 @@ export function ItemFormDrawer({ open, item, onClose, onSaved }: { open: boolean
         <Form.Item name="category" label={t('field.category')}>
           <Input />
         </Form.Item>
+        {/* Reorder settings: in the item's unit; empty clears (null); the API checks the decimals. */}
+        <Space wrap>
+          {REORDER_FIELDS.map((k) => (
+            <Form.Item key={k} name={k} label={t(`field.${k}`)}>
+              <InputNumber min={0} style={{ width: 120 }} data-testid={`item-${k}`} />
+            </Form.Item>
+          ))}
+        </Space>
         {item && (
           <Form.Item name="archived" label={t('common.archived')} valuePropName="checked">
             <Switch />
