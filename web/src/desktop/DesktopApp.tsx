@@ -1,7 +1,7 @@
 import { lazy, Suspense, useMemo } from 'react';
 import { Badge, Button, Dropdown, Layout, Menu, Space, Tooltip, Typography } from 'antd';
 import {
-  AppstoreOutlined, BankOutlined, DashboardOutlined, DatabaseOutlined, FileTextOutlined, LogoutOutlined, MobileOutlined, TeamOutlined, UserOutlined,
+  AppstoreOutlined, BankOutlined, DashboardOutlined, DatabaseOutlined, FileTextOutlined, LogoutOutlined, MobileOutlined, ShoppingCartOutlined, TeamOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { useAuth } from '../auth/AuthContext';
@@ -20,6 +20,7 @@ const ItemDetailPage = lazy(() => import('../pages/ItemDetailPage'));
 const WarehousesPage = lazy(() => import('../pages/WarehousesPage'));
 const WarehouseDetailPage = lazy(() => import('../pages/WarehouseDetailPage'));
 const PartnersPage = lazy(() => import('../pages/PartnersPage'));
+const PickWavesPage = lazy(() => import('../documents/PickWavesPage'));
 const StockPage = lazy(() => import('../pages/StockPage'));
 const DocumentListPage = lazy(() => import('../documents/DocumentListPage'));
 const DocumentDetailPage = lazy(() => import('../documents/DocumentDetailPage'));
@@ -63,6 +64,7 @@ function Shell() {
           { key: '/partners', icon: <TeamOutlined />, label: t('nav.partners') },
         ],
       },
+      { key: '/picking', icon: <ShoppingCartOutlined />, label: t('nav.picking') },
       { key: '/m', icon: <MobileOutlined />, label: t('nav.mobile') },
       adminMenu,
     ],
@@ -104,6 +106,8 @@ function Shell() {
               <Route path="warehouses" element={<WarehousesPage />} />
               <Route path="warehouses/:id" element={<WarehouseDetailPage />} />
               <Route path="partners" element={<PartnersPage />} />
+              <Route path="picking" element={<PickWavesPage />} />
+              <Route path="picking/:id" element={<PickWavesPage />} />
               <Route path="documents/:type" element={<DocumentListPage />} />
               <Route path="documents/:type/new" element={<DocumentCreatePage />} />
               <Route path="documents/:type/:id" element={<DocumentDetailPage />} />

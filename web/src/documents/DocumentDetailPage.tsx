@@ -9,6 +9,7 @@ import { QueryState } from '../components/QueryState';
 import { describeError } from '../components/forms';
 import { fieldLabel, renderValue } from '../components/values';
 import { documentType, type ActionSpec, type Doc } from './config';
+import { DocumentPanel } from './DocumentPanels';
 
 type Row = Record<string, unknown>;
 
@@ -116,6 +117,7 @@ export default function DocumentDetailPage() {
           <Space orientation="vertical" size="large" style={{ width: '100%' }}>
             <Descriptions bordered size="small" column={{ xs: 1, sm: 2, lg: 3 }} data-testid="document-header"
               items={scalars.map(([k, v]) => ({ key: k, label: fieldLabel(k), children: renderValue(k, v, doc) }))} />
+            <DocumentPanel typeKey={type.key} doc={doc} />
             {tables.map(([k, rows]) => (
               <GenericTable key={k} rows={rows} caption={k === 'lines' ? t('common.lines') : fieldLabel(k)} linkTo={documentType(k)?.key} />
             ))}

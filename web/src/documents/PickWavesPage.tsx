@@ -1,0 +1,264 @@
+/**
+ * Pick waves on the desktop (docs/picking.md): the list of waves and count suggestions, cutting a
+ * wave for a warehouse, and a wave's tasks in route order with "confirm pick" and "short pick".
+ * One screen for `/picking` and `/picking/{id}`.
+ */
+import { useState } from 'react';
+import { Alert, App, Button, Card, Descriptions, Form, Input, InputNumber, Space, Table, Tabs, Typography } from 'antd';
+import { ArrowLeftOutlined, ReloadOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { api, newIdempotencyKey } from '../api/client';
+import { useAuth } from '../auth/AuthContext';
+import { useI18n } from '../i18n';
+import { useCursorList } from '../hooks/useCursorList';
+import { Pager } from '../components/Pager';
+import { QueryState } from '../components/QueryState';
+import { applyApiError, describeError } from '../components/forms';
+import { WarehouseSelect } from '../components/pickers';
+import { fieldLabel, renderValue } from '../components/values';
+import './flowMessages';
+
+interface WaveSummary { id: number; number: string; warehouse: string; status: string; note: string | null; createdAt: string; tasks: number; openTasks: number }
+interface Task {
+  id: number; number: string; seq: number; orderId: number; order: string; customer: string; line: number; bin: string; sku: string; name: string;
+  tracking: 'none' | 'lot' | 'serial'; lot: string | null; expiresOn: string | null; quantity: number; picked: number; short: number; packed: number;
+  remaining: number; status: string;
+}
+interface Wave { id: number; number: string; warehouse: string; status: string; note: string | null; createdAt: string; completedAt: string | null; orders: string[];
+  progress: { tasks: number; open: number; done: number; closed: number }; tasks: Task[] }
+interface Suggestion { id: number; number: string; status: string; warehouse: string; bin: string; sku: string; name: string; lot: string | null; missing: number;
+  task: string | null; countId: number | null; found: number | null; createdAt: string }
+
+/** Scalar columns rendered like every other list of the app. */
+function columnsOf<T>(names: Array<keyof T & string>) {
+  return names.map((name) => ({ key: name, dataIndex: name, title: fieldLabel(name), render: (v: unknown, r: T) => renderValue(name, v, r as Record<string, unknown>) }));
+}
+
+/** One idempotency key per form until it succeeds (a double click does it once). */
+function useCommandKey(): [string, () => void] {
+  const [key, setKey] = useState(newIdempotencyKey);
+  return [key, () => setKey(newIdempotencyKey())];
+}
+
+function NewWaveForm() {
+  const { t } = useI18n();
+  const { warehouse } = useAuth();
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm<{ warehouse?: string; note?: string }>();
+  const [error, setError] = useState<string>();
+  const [key, renewKey] = useCommandKey();
+  const create = useMutation({
+    mutationFn: (body: { warehouse?: string; note?: string }) => api.post<Wave>('/pick-waves', body, { idempotencyKey: key }),
+    onSuccess: (wave) => {
+      renewKey();
+      message.success(t('flow.waveCreated', { number: wave.number }));
+      void queryClient.invalidateQueries();
+      navigate(`/picking/${wave.id}`);
+    },
+    onError: (e) => { renewKey(); setError(applyApiError(form, e)); },
+  });
+  return (
+    <Form form={form} name="wave" layout="inline" initialValues={{ warehouse }} style={{ marginBottom: 16, rowGap: 8 }}
+      onFinish={(v) => { setError(undefined); create.mutate({ warehouse: v.warehouse, note: v.note?.trim() || undefined }); }}>
+      <Form.Item name="warehouse" label={t('field.warehouse')} rules={[{ required: true }]}>
+        <WarehouseSelect style={{ width: 200 }} />
+      </Form.Item>
+      <Form.Item name="note" label={t('flow.note')}>
+        <Input style={{ width: 220 }} maxLength={500} />
+      </Form.Item>
+      <Form.Item>
+        <Button type="primary" htmlType="submit" loading={create.isPending} data-testid="wave-create">{t('flow.newWave')}</Button>
+      </Form.Item>
+      <Typography.Text type="secondary">{t('flow.newWaveHint')}</Typography.Text>
+      {error && <Alert type="error" showIcon role="alert" title={error} style={{ width: '100%', marginTop: 8 }} />}
+    </Form>
+  );
+}
+
+function WaveList() {
+  const { t } = useI18n();
+  const { warehouse } = useAuth();
+  const navigate = useNavigate();
+  const list = useCursorList<WaveSummary>('/pick-waves', { warehouse });
+  const columns = columnsOf<WaveSummary>(['number', 'warehouse', 'status', 'tasks', 'openTasks', 'note', 'createdAt']).map((c) =>
+    c.key === 'number' ? { ...c, render: (v: unknown, r: WaveSummary) => <Link to={`/picking/${r.id}`}>{String(v)}</Link> } : c.key === 'openTasks' ? { ...c, title: t('flow.openTasks') } : c);
+  return (
+    <>
+      <NewWaveForm />
+      <QueryState isLoading={list.isLoading} error={list.error} refetch={() => void list.refetch()} isEmpty={list.items.length === 0 && list.page === 1} emptyText={t('flow.noWaves')}>
+        <Table<WaveSummary> rowKey="id" size="middle" columns={columns} dataSource={list.items} pagination={false} scroll={{ x: true }} data-testid="waves-table"
+          loading={list.isFetching && !list.isLoading} onRow={(r) => ({ onDoubleClick: () => navigate(`/picking/${r.id}`) })} />
+        <Pager page={list.page} hasNext={list.hasNext} hasPrevious={list.hasPrevious} next={list.next} previous={list.previous} />
+      </QueryState>
+    </>
+  );
+}
+
+function ResolveCell({ suggestion }: { suggestion: Suggestion }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [found, setFound] = useState<number | null>(0);
+  const [key, renewKey] = useCommandKey();
+  const done = () => { renewKey(); void queryClient.invalidateQueries(); };
+  const count = useMutation({
+    mutationFn: () => api.post<Suggestion>(`/count-suggestions/${suggestion.id}/count`, undefined, { idempotencyKey: key }),
+    onSuccess: (s) => { done(); if (s.countId) navigate(`/documents/stock-counts/${s.countId}`); },
+    onError: (e) => { renewKey(); message.error({ content: describeError(e), duration: 8 }); },
+  });
+  const resolve = useMutation({
+    mutationFn: () => api.post<Suggestion>(`/count-suggestions/${suggestion.id}/resolve`, { found: found ?? 0 }, { idempotencyKey: key }),
+    onSuccess: (s) => { done(); message.success(t('flow.resolved', { number: s.number })); },
+    onError: (e) => { renewKey(); message.error({ content: describeError(e), duration: 8 }); },
+  });
+  if (suggestion.status === 'resolved') return null;
+  return (
+    <Space wrap>
+      {suggestion.status === 'open' && <Button size="small" onClick={() => count.mutate()} loading={count.isPending} data-testid={`suggestion-count-${suggestion.number}`}>{t('flow.openCount')}</Button>}
+      {suggestion.status === 'counting' && suggestion.countId && <Link to={`/documents/stock-counts/${suggestion.countId}`}>{t('doc.stock-counts')}</Link>}
+      <InputNumber size="small" min={0} max={suggestion.missing} value={found} onChange={setFound} aria-label={t('flow.found')} style={{ width: 90 }} />
+      <Button size="small" onClick={() => resolve.mutate()} loading={resolve.isPending} data-testid={`suggestion-resolve-${suggestion.number}`}>{t('flow.resolve')}</Button>
+    </Space>
+  );
+}
+
+function SuggestionList() {
+  const { t } = useI18n();
+  const { warehouse } = useAuth();
+  const list = useCursorList<Suggestion>('/count-suggestions', { warehouse });
+  const columns = [
+    ...columnsOf<Suggestion>(['number', 'status', 'warehouse', 'bin', 'sku', 'name', 'lot', 'missing', 'task', 'found', 'createdAt']).map((c) =>
+      c.key === 'missing' ? { ...c, title: t('flow.missing') } : c.key === 'task' ? { ...c, title: t('flow.task') } : c.key === 'found' ? { ...c, title: t('flow.found') } : c),
+    { key: 'actions', title: '', render: (_: unknown, s: Suggestion) => <ResolveCell suggestion={s} /> },
+  ];
+  return (
+    <QueryState isLoading={list.isLoading} error={list.error} refetch={() => void list.refetch()} isEmpty={list.items.length === 0 && list.page === 1} emptyText={t('flow.noSuggestions')}>
+      <Table<Suggestion> rowKey="id" size="middle" columns={columns} dataSource={list.items} pagination={false} scroll={{ x: true }} data-testid="suggestions-table"
+        loading={list.isFetching && !list.isLoading} />
+      <Pager page={list.page} hasNext={list.hasNext} hasPrevious={list.hasPrevious} next={list.next} previous={list.previous} />
+    </QueryState>
+  );
+}
+
+/** Confirm a pick (the scan a picker would make) or report a short pick, for one task. */
+function TaskForm({ task, mode, onDone }: { task: Task; mode: 'pick' | 'short'; onDone: () => void }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm();
+  const [error, setError] = useState<string>();
+  const [key, renewKey] = useCommandKey();
+  const run = useMutation({
+    mutationFn: (values: Record<string, unknown>): Promise<unknown> =>
+      mode === 'pick'
+        ? api.post<Task>(`/pick-tasks/${task.id}/scan`, values, { idempotencyKey: key })
+        : api.post<{ missing: number; reReserved: number; backordered: number }>(`/pick-tasks/${task.id}/short`, values, { idempotencyKey: key }),
+    onSuccess: (result) => {
+      renewKey();
+      if (mode === 'pick') message.success(t('flow.picked', { number: task.number }));
+      else {
+        const r = result as { missing: number; reReserved: number; backordered: number };
+        message.success(t('flow.shorted', { number: task.number, missing: r.missing, reReserved: r.reReserved, backordered: r.backordered }));
+      }
+      void queryClient.invalidateQueries();
+      onDone();
+    },
+    onError: (e) => { renewKey(); setError(applyApiError(form, e)); },
+  });
+  const submit = (values: Record<string, unknown>) => {
+    setError(undefined);
+    const body: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== null && v !== '') body[k] = typeof v === 'string' ? v.trim() : v;
+    run.mutate(body);
+  };
+  return (
+    <Card size="small" title={`${t(mode === 'pick' ? 'flow.pick' : 'flow.short')} · ${task.number} · ${task.sku} ${task.name}`} data-testid="task-form">
+      {error && <Alert type="error" showIcon role="alert" title={error} style={{ marginBottom: 12 }} />}
+      <Form form={form} name={mode} layout="inline" style={{ rowGap: 8 }} onFinish={submit}
+        initialValues={mode === 'pick' ? { bin: task.bin, item: task.sku, lot: task.lot ?? undefined, quantity: task.remaining } : { found: 0 }}>
+        {mode === 'pick' ? (
+          <>
+            <Form.Item name="bin" label={t('flow.bin')} rules={[{ required: true }]}><Input style={{ width: 220 }} /></Form.Item>
+            <Form.Item name="item" label={t('flow.item')} rules={[{ required: true }]}><Input style={{ width: 160 }} /></Form.Item>
+            {task.tracking !== 'none' && <Form.Item name="lot" label={t('field.lot')} rules={[{ required: true }]}><Input style={{ width: 160 }} /></Form.Item>}
+            <Form.Item name="quantity" label={t('field.quantity')} rules={[{ required: true }]}><InputNumber min={0} max={task.remaining} style={{ width: 120 }} /></Form.Item>
+          </>
+        ) : (
+          <Form.Item name="found" label={t('flow.found')}><InputNumber min={0} max={task.remaining} style={{ width: 120 }} autoFocus /></Form.Item>
+        )}
+        <Form.Item>
+          <Space>
+            <Button type="primary" htmlType="submit" danger={mode === 'short'} loading={run.isPending} data-testid={`task-${mode}-submit`}>{t(mode === 'pick' ? 'flow.pick' : 'flow.short')}</Button>
+            <Button onClick={onDone}>{t('common.cancel')}</Button>
+          </Space>
+        </Form.Item>
+      </Form>
+    </Card>
+  );
+}
+
+function WaveDetail({ id }: { id: string }) {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const [selected, setSelected] = useState<{ taskId: number; mode: 'pick' | 'short' }>();
+  const query = useQuery({ queryKey: ['/pick-waves', 'detail', id], queryFn: () => api.get<Wave>(`/pick-waves/${id}`) });
+  const wave = query.data;
+  const task = wave?.tasks.find((x) => x.id === selected?.taskId);
+  const columns = [
+    ...columnsOf<Task>(['seq', 'number', 'order', 'customer', 'bin', 'sku', 'name', 'lot', 'expiresOn', 'quantity', 'picked', 'short', 'remaining', 'status']).map((c) =>
+      c.key === 'order' ? { ...c, render: (v: unknown, r: Task) => <Link to={`/documents/sales-orders/${r.orderId}`}>{String(v)}</Link> } : c.key === 'remaining' ? { ...c, title: t('flow.remaining') } : c),
+    {
+      key: 'actions', title: '', fixed: 'right' as const,
+      render: (_: unknown, r: Task) => r.status === 'open' && r.remaining > 0 ? (
+        <Space>
+          <Button size="small" type="primary" onClick={() => setSelected({ taskId: r.id, mode: 'pick' })} data-testid={`task-pick-${r.number}`}>{t('flow.pick')}</Button>
+          <Button size="small" danger onClick={() => setSelected({ taskId: r.id, mode: 'short' })} data-testid={`task-short-${r.number}`}>{t('flow.short')}</Button>
+        </Space>
+      ) : null,
+    },
+  ];
+  return (
+    <Card title={
+      <Space>
+        <Button type="text" icon={<ArrowLeftOutlined />} onClick={() => navigate('/picking')} aria-label={t('app.back')} />
+        <Typography.Title level={1} style={{ fontSize: 20, margin: 0 }}>{t('flow.waves')} {wave?.number ?? ''}</Typography.Title>
+      </Space>
+    } extra={<Button icon={<ReloadOutlined />} onClick={() => void query.refetch()} aria-label={t('common.refresh')} />}>
+      <QueryState isLoading={query.isLoading} error={query.error} refetch={() => void query.refetch()}>
+        {wave && (
+          <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+            <Descriptions bordered size="small" column={{ xs: 1, sm: 2, lg: 3 }} data-testid="wave-header" items={[
+              { key: 'warehouse', label: fieldLabel('warehouse'), children: wave.warehouse },
+              { key: 'status', label: fieldLabel('status'), children: renderValue('status', wave.status) },
+              { key: 'progress', label: t('flow.progress'), children: `${wave.progress.done + wave.progress.closed} / ${wave.progress.tasks}` },
+              { key: 'orders', label: t('doc.sales-orders'), children: wave.orders.join(', ') },
+              { key: 'note', label: t('flow.note'), children: renderValue('note', wave.note) },
+              { key: 'createdAt', label: fieldLabel('createdAt'), children: renderValue('createdAt', wave.createdAt) },
+            ]} />
+            {task && selected && <TaskForm key={`${task.id}-${selected.mode}`} task={task} mode={selected.mode} onDone={() => setSelected(undefined)} />}
+            <Table<Task> rowKey="id" size="small" columns={columns} dataSource={wave.tasks} pagination={false} scroll={{ x: true }} data-testid="tasks-table"
+              title={() => <Typography.Title level={2} style={{ fontSize: 15, margin: 0 }}>{t('flow.tasks')}</Typography.Title>} />
+          </Space>
+        )}
+      </QueryState>
+    </Card>
+  );
+}
+
+export default function PickWavesPage() {
+  const { id } = useParams();
+  const { t } = useI18n();
+  if (id) return <WaveDetail id={id} />;
+  return (
+    <Card title={<Typography.Title level={1} style={{ fontSize: 20, margin: 0 }}>{t('flow.waves')}</Typography.Title>}>
+      <Tabs items={[
+        { key: 'waves', label: t('flow.waves'), children: <WaveList /> },
+        { key: 'suggestions', label: t('flow.suggestions'), children: <SuggestionList /> },
+      ]} />
+    </Card>
+  );
+}
