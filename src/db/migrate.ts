@@ -15,6 +15,7 @@ import { importsMigration } from './migrations/0012_imports.js';
 import { usersMigration } from './migrations/0013_users.js';
 import { approvalsMigration } from './migrations/0014_approvals.js';
 import { reorderMigration } from './migrations/0015_reorder.js';
+import { itemNameIndexMigration } from './migrations/0016_item_name_index.js';
 
 /** The one list of migrations, for both engines, in order. */
 function migrations(dialect: Dialect): Record<string, Migration> {
@@ -34,6 +35,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0013_users': usersMigration(dialect),
     '0014_approvals': approvalsMigration(dialect),
     '0015_reorder': reorderMigration(dialect),
+    '0016_item_name_index': itemNameIndexMigration(),
   };
 }
 
