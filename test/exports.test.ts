@@ -90,7 +90,7 @@ describe.each(ENGINES)('exports on %s', (engine) => {
     const items = await allItems();
     expect(items.length).toBe(1052);
     expect(rows.length).toBe(items.length);
-    expect(Object.keys(rows[0]!)).toEqual(['id', 'sku', 'name', 'unit', 'unitPrecision', 'tracking', 'barcode', 'category', 'archived', 'createdAt', 'updatedAt']);
+    expect(Object.keys(rows[0]!)).toEqual(['id', 'sku', 'name', 'unit', 'unitPrecision', 'tracking', 'barcode', 'category', 'archived', 'createdAt', 'updatedAt', 'reorderPoint', 'safetyStock', 'reorderQuantity']);
     for (const [i, item] of items.entries()) {
       const row = rows[i]!;
       expect(Number(row.id)).toBe(item.id);
