@@ -9,6 +9,7 @@ import { nowIso } from '../../ledger/context.js';
 import { runCommand } from '../../app/command.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
 import type { Tx } from '../../db/store.js';
+import { pageList } from '../../db/paging.js';
 
 export type Tracking = 'none' | 'lot' | 'serial';
 
@@ -260,23 +261,7 @@ export async function listItems(ctx: ServiceContext, filter: ItemListFilter) {
       ]),
     );
   }
-  const total = filter.withTotal
-    ? Number((await query.clearSelect().select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0)
-    : undefined;
-  if (filter.sort !== undefined || filter.offset !== undefined) {
-    // Positional paging: sorted by the chosen field, ties broken by id so pages never overlap.
-    const sort = filter.sort ?? 'id';
-    const direction = sort.startsWith('-') ? 'desc' : 'asc';
-    const column = ITEM_SORT_COLUMN[sort.replace(/^-/, '') as keyof typeof ITEM_SORT_COLUMN];
-    let sorted = query.orderBy(column, direction);
-    if (column !== 'id') sorted = sorted.orderBy('id', direction);
-    const rows = await sorted.limit(filter.limit).offset(filter.offset ?? 0).execute();
-    return { items: rows.map(toItem), ...(total !== undefined ? { total } : {}) };
-  }
-  if (filter.after !== undefined) query = query.where('id', '>', filter.after);
-  const rows = await query.orderBy('id').limit(filter.limit + 1).execute();
-  const items = rows.slice(0, filter.limit).map(toItem);
-  return { items, next: rows.length > filter.limit ? String(items[items.length - 1]!.id) : undefined, ...(total !== undefined ? { total } : {}) };
+  return pageList(query, filter, ITEM_SORT_COLUMN, toItem);
 }
 
 /** An item by SKU or, failing that, by barcode (what a scanner reads). */

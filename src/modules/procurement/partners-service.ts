@@ -7,6 +7,7 @@ import { nowIso } from '../../ledger/context.js';
 import { runCommand } from '../../app/command.js';
 import { authorize, type ServiceContext } from '../../app/context.js';
 import { contains } from './common.js';
+import { pageList } from '../../db/paging.js';
 
 export interface Contact {
   name: string;
@@ -163,23 +164,7 @@ export async function listPartners(
     const q = filter.q;
     query = query.where((eb) => eb.or([contains('code', q), contains('name', q)]));
   }
-  const total = filter.withTotal
-    ? Number((await query.clearSelect().select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0)
-    : undefined;
-  if (filter.sort !== undefined || filter.offset !== undefined) {
-    // Positional paging for screens with sorting and page numbers; ties broken by id.
-    const sort = filter.sort ?? 'id';
-    const direction = sort.startsWith('-') ? 'desc' : 'asc';
-    const column = PARTNER_SORT_COLUMN[sort.replace(/^-/, '') as keyof typeof PARTNER_SORT_COLUMN];
-    let sorted = query.orderBy(column, direction);
-    if (column !== 'id') sorted = sorted.orderBy('id', direction);
-    const rows = await sorted.limit(filter.limit).offset(filter.offset ?? 0).execute();
-    return { items: rows.map(toPartner), ...(total !== undefined ? { total } : {}) };
-  }
-  if (filter.after !== undefined) query = query.where('id', '>', filter.after);
-  const rows = await query.orderBy('id').limit(filter.limit + 1).execute();
-  const items = rows.slice(0, filter.limit).map(toPartner);
-  return { items, next: rows.length > filter.limit ? String(items[items.length - 1]!.id) : undefined, ...(total !== undefined ? { total } : {}) };
+  return pageList(query, filter, PARTNER_SORT_COLUMN, toPartner);
 }
 
 /**
