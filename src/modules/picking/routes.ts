@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { defineRoute, type RouteSpec } from '../../http/route.js';
 import { IdParams } from '../../http/schemas.js';
+import { listWaveCandidates } from './candidates.js';
 import { scanTask, scanWave } from './scan.js';
-import { ResolveBody, ScanBody, ShortBody, ShortResult, SuggestionQuery, SuggestionView, TaskView, WaveBody, WaveQuery, WaveSummary, WaveView } from './schemas.js';
+import { CandidateQuery, CandidateView, ResolveBody, ScanBody, ShortBody, ShortResult, SuggestionQuery, SuggestionView, TaskView, WaveBody, WaveQuery, WaveSummary, WaveView } from './schemas.js';
 import { getTask, getWave, listWaves } from './service.js';
 import { shortPick } from './short.js';
 import { getCountSuggestion, listCountSuggestions, openCountForSuggestion, resolveCountSuggestion } from './suggestions.js';
@@ -22,6 +23,11 @@ export const pickingRoutes: RouteSpec[] = [
     method: 'GET', path: '/pick-waves', tag, summary: 'List pick waves, newest first', query: WaveQuery,
     responses: { 200: { description: 'A page of waves', schema: z.object({ items: z.array(WaveSummary), next: z.string().optional() }) } },
     handler: async ({ ctx, query }) => ({ status: 200, body: await listWaves(ctx, query) }),
+  }),
+  defineRoute({
+    method: 'GET', path: '/pick-waves/candidates', tag, summary: 'Orders waiting for a wave in a warehouse (confirmed, open reservations there without a task), by priority then age, to choose the orders of a wave', query: CandidateQuery,
+    responses: { 200: { description: 'The orders, and whether more match than the limit', schema: z.object({ items: z.array(CandidateView), more: z.boolean() }) } },
+    handler: async ({ ctx, query }) => ({ status: 200, body: await listWaveCandidates(ctx, query) }),
   }),
   defineRoute({
     method: 'GET', path: '/pick-waves/{id}', tag, summary: 'Get a pick wave with its tasks in picking order', params: IdParams,

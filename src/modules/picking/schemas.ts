@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Code, Cursor, Limit, LocationCode, LotCode, Quantity, Sku } from '../../http/schemas.js';
+import { Code, Cursor, DateText, Limit, LocationCode, LotCode, Quantity, Sku } from '../../http/schemas.js';
 
 /** HTTP shapes of picking: waves, tasks, scans, short picks and count suggestions. */
 export const WaveBody = z.strictObject({
@@ -23,6 +23,21 @@ export const ShortBody = z.strictObject({
 
 export const ResolveBody = z.strictObject({
   found: Quantity.describe('How much of the missing quantity was found after all: back to the bin; the rest is written off'),
+});
+
+/** Orders a wave could be cut from (what `POST /pick-waves` takes when none are named), to choose from. */
+export const CandidateQuery = z.strictObject({
+  warehouse: Code,
+  priority: z.coerce.number().int().min(1).max(9).optional().describe('Only orders this urgent or more: priority <= n (1 most urgent)'),
+  requestedBy: DateText.optional().describe('Only orders requested on or before this date (YYYY-MM-DD); orders without a requested date are left out'),
+  limit: z.coerce.number().int().min(1).max(500).default(200).describe('At most 500, what one wave takes'),
+});
+export const CandidateView = z.object({
+  id: z.number().int(), number: z.string(), customer: z.string(), status: z.enum(['confirmed', 'partially_shipped']),
+  priority: z.number().int(), requestedOn: z.string().nullable(), createdAt: z.string(),
+  lines: z.number().int().describe('Order lines with stock waiting for a wave here'),
+  tasks: z.number().int().describe('Pick tasks the order would add to a wave (open reservations here without a task)'),
+  skus: z.array(z.string()),
 });
 
 export const WaveQuery = z.strictObject({ status: z.enum(['open', 'done']).optional(), warehouse: Code.optional(), after: Cursor, limit: Limit });

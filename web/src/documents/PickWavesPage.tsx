@@ -1,6 +1,7 @@
 /**
  * Pick waves on the desktop (docs/picking.md): the list of waves and count suggestions, cutting a
- * wave for a warehouse, and a wave's tasks in route order with "confirm pick" and "short pick".
+ * wave from chosen orders (waves/NewWavePanel.tsx), and a wave's tasks in route order with a scan
+ * panel for a USB scanner (waves/WaveScanPanel.tsx), "confirm pick" and "short pick" per task.
  * One screen for `/picking` and `/picking/{id}`.
  */
 import { useState } from 'react';
@@ -8,74 +9,25 @@ import { Alert, App, Button, Card, Descriptions, Form, Input, InputNumber, Space
 import { ArrowLeftOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { api, newIdempotencyKey } from '../api/client';
+import { api } from '../api/client';
 import { useAuth } from '../auth/AuthContext';
 import { useI18n } from '../i18n';
 import { useCursorList } from '../hooks/useCursorList';
 import { Pager } from '../components/Pager';
 import { QueryState } from '../components/QueryState';
 import { applyApiError, describeError } from '../components/forms';
-import { WarehouseSelect } from '../components/pickers';
 import { fieldLabel, renderValue } from '../components/values';
 import './flowMessages';
+import { NewWavePanel } from './waves/NewWavePanel';
+import { WaveScanPanel } from './waves/WaveScanPanel';
+import { useCommandKey, type Task, type Wave, type WaveSummary } from './waves/types';
 
-interface WaveSummary { id: number; number: string; warehouse: string; status: string; note: string | null; createdAt: string; tasks: number; openTasks: number }
-interface Task {
-  id: number; number: string; seq: number; orderId: number; order: string; customer: string; line: number; bin: string; sku: string; name: string;
-  tracking: 'none' | 'lot' | 'serial'; lot: string | null; expiresOn: string | null; quantity: number; picked: number; short: number; packed: number;
-  remaining: number; status: string;
-}
-interface Wave { id: number; number: string; warehouse: string; status: string; note: string | null; createdAt: string; completedAt: string | null; orders: string[];
-  progress: { tasks: number; open: number; done: number; closed: number }; tasks: Task[] }
 interface Suggestion { id: number; number: string; status: string; warehouse: string; bin: string; sku: string; name: string; lot: string | null; missing: number;
   task: string | null; countId: number | null; found: number | null; createdAt: string }
 
 /** Scalar columns rendered like every other list of the app. */
 function columnsOf<T>(names: Array<keyof T & string>) {
   return names.map((name) => ({ key: name, dataIndex: name, title: fieldLabel(name), render: (v: unknown, r: T) => renderValue(name, v, r as Record<string, unknown>) }));
-}
-
-/** One idempotency key per form until it succeeds (a double click does it once). */
-function useCommandKey(): [string, () => void] {
-  const [key, setKey] = useState(newIdempotencyKey);
-  return [key, () => setKey(newIdempotencyKey())];
-}
-
-function NewWaveForm() {
-  const { t } = useI18n();
-  const { warehouse } = useAuth();
-  const { message } = App.useApp();
-  const navigate = useNavigate();
-  const queryClient = useQueryClient();
-  const [form] = Form.useForm<{ warehouse?: string; note?: string }>();
-  const [error, setError] = useState<string>();
-  const [key, renewKey] = useCommandKey();
-  const create = useMutation({
-    mutationFn: (body: { warehouse?: string; note?: string }) => api.post<Wave>('/pick-waves', body, { idempotencyKey: key }),
-    onSuccess: (wave) => {
-      renewKey();
-      message.success(t('flow.waveCreated', { number: wave.number }));
-      void queryClient.invalidateQueries();
-      navigate(`/picking/${wave.id}`);
-    },
-    onError: (e) => { renewKey(); setError(applyApiError(form, e)); },
-  });
-  return (
-    <Form form={form} name="wave" layout="inline" initialValues={{ warehouse }} style={{ marginBottom: 16, rowGap: 8 }}
-      onFinish={(v) => { setError(undefined); create.mutate({ warehouse: v.warehouse, note: v.note?.trim() || undefined }); }}>
-      <Form.Item name="warehouse" label={t('field.warehouse')} rules={[{ required: true }]}>
-        <WarehouseSelect style={{ width: 200 }} />
-      </Form.Item>
-      <Form.Item name="note" label={t('flow.note')}>
-        <Input style={{ width: 220 }} maxLength={500} />
-      </Form.Item>
-      <Form.Item>
-        <Button type="primary" htmlType="submit" loading={create.isPending} data-testid="wave-create">{t('flow.newWave')}</Button>
-      </Form.Item>
-      <Typography.Text type="secondary">{t('flow.newWaveHint')}</Typography.Text>
-      {error && <Alert type="error" showIcon role="alert" title={error} style={{ width: '100%', marginTop: 8 }} />}
-    </Form>
-  );
 }
 
 function WaveList() {
@@ -87,7 +39,8 @@ function WaveList() {
     c.key === 'number' ? { ...c, render: (v: unknown, r: WaveSummary) => <Link to={`/picking/${r.id}`}>{String(v)}</Link> } : c.key === 'openTasks' ? { ...c, title: t('flow.openTasks') } : c);
   return (
     <>
-      <NewWaveForm />
+      <NewWavePanel />
+      <Typography.Title level={2} style={{ fontSize: 16 }}>{t('flow.waves')}</Typography.Title>
       <QueryState isLoading={list.isLoading} error={list.error} refetch={() => void list.refetch()} isEmpty={list.items.length === 0 && list.page === 1} emptyText={t('flow.noWaves')}>
         <Table<WaveSummary> rowKey="id" size="middle" columns={columns} dataSource={list.items} pagination={false} scroll={{ x: true }} data-testid="waves-table"
           loading={list.isFetching && !list.isLoading} onRow={(r) => ({ onDoubleClick: () => navigate(`/picking/${r.id}`) })} />
@@ -239,6 +192,7 @@ function WaveDetail({ id }: { id: string }) {
               { key: 'note', label: t('flow.note'), children: renderValue('note', wave.note) },
               { key: 'createdAt', label: fieldLabel('createdAt'), children: renderValue('createdAt', wave.createdAt) },
             ]} />
+            {wave.status === 'open' && wave.progress.open > 0 && <WaveScanPanel wave={wave} />}
             {task && selected && <TaskForm key={`${task.id}-${selected.mode}`} task={task} mode={selected.mode} onDone={() => setSelected(undefined)} />}
             <Table<Task> rowKey="id" size="small" columns={columns} dataSource={wave.tasks} pagination={false} scroll={{ x: true }} data-testid="tasks-table"
               title={() => <Typography.Title level={2} style={{ fontSize: 15, margin: 0 }}>{t('flow.tasks')}</Typography.Title>} />
