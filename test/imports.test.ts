@@ -240,7 +240,7 @@ describe.each(ENGINES)('imports on %s', (engine) => {
     expect(xlsxTemplate.headers.get('content-type')).toBe(XLSX);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(await xlsxTemplate.arrayBuffer()) as never);
-    expect((workbook.worksheets[0]!.getRow(1).values as unknown[]).slice(1)).toEqual(['SKU*', 'Name*', 'Unit*', 'Unit precision', 'Tracking', 'Category', 'Barcode']);
+    expect((workbook.worksheets[0]!.getRow(1).values as unknown[]).slice(1)).toEqual(['SKU*', 'Name*', 'Unit*', 'Unit precision', 'Tracking', 'Category', 'Barcode', 'Reorder point', 'Safety stock', 'Reorder quantity']);
     expect(workbook.worksheets[1]!.name).toBe('help');
     // A filled-in template imports as it is.
     workbook.worksheets[0]!.addRow(['TPL-1', 'From template', 'pcs']);
@@ -258,6 +258,82 @@ describe.each(ENGINES)('imports on %s', (engine) => {
     const elsewhere = await fetch(`${api.baseUrl}/api/v1/items`, { method: 'POST', headers: { authorization: `Bearer ${api.token}`, 'content-type': 'text/csv' }, body: 'sku\n' });
     expect(elsewhere.status).toBe(415);
     expect((await upload('things', 'a\n')).status).toBe(422);
+  });
+
+  it('imports the reorder settings with English and Chinese headers, exact to the unit precision', async () => {
+    const zhTemplate = await fetch(`${api.baseUrl}/api/v1/imports/templates/items.csv?lang=zh`, { headers: { authorization: `Bearer ${api.token}` } });
+    expect((await zhTemplate.text()).replace(/^\ufeff/, '').trim()).toBe('物料编码*,名称*,单位*,小数位数,追踪方式,类别,条码,再订货点,安全库存,再订货量');
+    const csv = [
+      'SKU,Name,Unit,Unit precision,Reorder point,安全库存,再订货量',
+      'RO-1,Reorder one,kg,2,"1,250.5",20.25,100', // thousands separator cleaned
+      'RO-2,Reorder two,pcs,0,10,,', // empty: not set
+      'RO-3,Reorder three,kg,3,０．１２５,0,0.1', // full-width digits; 0 is a value, not "not set"
+    ].join('\n');
+    const created = await upload('items', csv, '&commit=all');
+    const { job } = await settle(created.body.id);
+    expect(job, JSON.stringify(job)).toMatchObject({ status: 'committed', progress: { rowsRead: 3, rowsInvalid: 0, rowsCommitted: 3 } });
+    expect(job.columns.ignored).toEqual([]);
+    const items = Object.fromEntries((await api.call('GET', '/api/v1/items?q=RO-')).body.items.map((i: any) => [i.sku, [i.reorderPoint, i.safetyStock, i.reorderQuantity]]));
+    expect(items).toEqual({ 'RO-1': [1250.5, 20.25, 100], 'RO-2': [10, null, null], 'RO-3': [0.125, 0, 0.1] });
+  });
+
+  it('reports bad reorder settings in the dry run with their rows and writes nothing', async () => {
+    const csv = [
+      'sku,name,unit,unitPrecision,reorderPoint,safetyStock,reorderQuantity',
+      'RB-1,Bad one,pcs,0,1.5,,', // 2 more decimals than the unit allows
+      'RB-2,Bad two,kg,2,-3,,', // 3 negative
+      'RB-3,Bad three,pcs,,,abc,', // 4 not a number
+      'RB-4,Bad four,kg,3,,,0.0001', // 5 precision 3
+      'RB-5,Fine five,kg,3,0,0.125,5', // 6 ok
+      'RB-6,Bad six,kg,9,1.5,,', // 7 only the precision is reported, the setting is a number
+      'RB-7,Bad seven,pcs,0,1e400,0.1+0.2,', // 8 out of range; an expression is not a number
+    ].join('\n');
+    const before = dataOf(await snapshot(api.db.store));
+    const created = await upload('items', csv, '&commit=all'); // commit=all stops at the dry run when a row has an error
+    const { job } = await settle(created.body.id);
+    expect(job, JSON.stringify(job)).toMatchObject({ status: 'validated', progress: { rowsRead: 7, rowsValid: 1, rowsInvalid: 6, rowsCommitted: 0 } });
+    expect(dataOf(await snapshot(api.db.store))).toEqual(before);
+    const issues = await issuesOf(job.id);
+    expect(Object.fromEntries(issues.map((r) => [r.row, codes(r).filter((c) => c.startsWith('error:'))]))).toEqual({
+      2: ['error:reorderPoint:precision'], 3: ['error:reorderPoint:invalid'], 4: ['error:safetyStock:bad-number'], 5: ['error:reorderQuantity:precision'],
+      7: ['error:unitPrecision:invalid'], 8: ['error:reorderPoint:invalid', 'error:safetyStock:bad-number'],
+    });
+    const messages = issues.flatMap((r) => r.issues.map((i) => `${r.row} ${i.message}`));
+    expect(messages).toContain('2 1.5 must be a whole number (unit precision 0)');
+    expect(messages).toContain('3 -3 must be 0 or more');
+    expect((await api.call('POST', `/api/v1/imports/${job.id}/commit`, { mode: 'all' })).status).toBe(422);
+    expect(dataOf(await snapshot(api.db.store))).toEqual(before);
+  });
+
+  it('round-trips the reorder settings: an items export imports back with them (CSV and XLSX)', async () => {
+    for (const [sku, body] of [
+      ['RT-A', { unit: 'kg', unitPrecision: 3, reorderPoint: 12.5, safetyStock: 0.125, reorderQuantity: 1000 }],
+      ['RT-B', { unit: 'pcs', reorderPoint: 7 }],
+      ['RT-C', { unit: 'pcs' }],
+    ] as const) expect((await api.call('POST', '/api/v1/items', { sku, name: `Round trip ${sku.slice(-1)}`, ...body })).status).toBe(201);
+    const settings = async (q: string) => Object.fromEntries((await api.call('GET', `/api/v1/items?q=${q}`)).body.items.map((i: any) => [i.sku.slice(-1), [i.unitPrecision, i.reorderPoint, i.safetyStock, i.reorderQuantity]]));
+    const original = await settings('RT-');
+    expect(original).toEqual({ A: [3, 12.5, 0.125, 1000], B: [0, 7, null, null], C: [0, null, null, null] });
+    const exported = (format: string) => fetch(`${api.baseUrl}/api/v1/exports/items?format=${format}&q=RT-`, { headers: { authorization: `Bearer ${api.token}` } });
+
+    // CSV: the export as it is, the SKUs renamed (same company, so the originals exist).
+    const csv = (await (await exported('csv')).text()).replace(/^(\d+),RT-/gm, '$1,RC-');
+    expect(csv).toMatch(/reorderPoint,safetyStock,reorderQuantity/);
+    const fromCsv = (await settle((await upload('items', csv, '&commit=all')).body.id)).job;
+    expect(fromCsv, JSON.stringify(fromCsv)).toMatchObject({ status: 'committed', progress: { rowsCommitted: 3, rowsInvalid: 0 } });
+    expect(fromCsv.columns.ignored.sort()).toEqual(['archived', 'createdAt', 'id', 'updatedAt']);
+    expect(await settings('RC-')).toEqual(original);
+
+    // XLSX: numbers are number cells.
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await (await exported('xlsx')).arrayBuffer()) as never);
+    const sheet = workbook.worksheets[0]!;
+    const skuColumn = (sheet.getRow(1).values as unknown[]).indexOf('sku');
+    sheet.eachRow((row, n) => { if (n > 1) row.getCell(skuColumn).value = String(row.getCell(skuColumn).value).replace('RT-', 'RX-'); });
+    expect(typeof sheet.getRow(2).getCell((sheet.getRow(1).values as unknown[]).indexOf('reorderPoint')).value).toBe('number');
+    const fromXlsx = (await settle((await upload('items', Buffer.from(await workbook.xlsx.writeBuffer()), '&commit=all', XLSX)).body.id)).job;
+    expect(fromXlsx, JSON.stringify(fromXlsx)).toMatchObject({ status: 'committed', progress: { rowsCommitted: 3, rowsInvalid: 0 } });
+    expect(await settings('RX-')).toEqual(original);
   });
 
   it('imports locations and opening stock through the ledger, once, even when the commit is repeated', async () => {

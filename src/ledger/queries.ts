@@ -79,11 +79,27 @@ export interface MoveRow {
   postedBy: number;
 }
 
+/** Narrowing of a move history: every filter given must hold (AND). */
+export interface MoveFilter {
+  itemId?: number;
+  documentType?: string;
+  documentId?: number;
+  /** Moves from or into a location of this warehouse. */
+  warehouseId?: number;
+  /** Moves from or into exactly this location (not its sub-locations: the moves behind its balance). */
+  locationId?: number;
+  /** Lot or serial code (lots are per item: with `itemId`, that item's lot). */
+  lot?: string;
+  /** Posting time bounds on the ISO text: `postedFrom` inclusive, `postedBefore` exclusive. */
+  postedFrom?: string;
+  postedBefore?: string;
+}
+
 /** Moves in posting order (id), keyset-paginated: `afterId` is the last id of the previous page. */
 export async function queryMoves(
   db: Kysely<DB>,
   orgId: number,
-  filter: { itemId?: number; documentType?: string; documentId?: number; afterId?: number; limit: number; warehouseIds?: readonly number[] },
+  filter: MoveFilter & { afterId?: number; limit: number; warehouseIds?: readonly number[] },
 ): Promise<{ moves: MoveRow[]; hasMore: boolean }> {
   let query = db
     .selectFrom('moves as m')
@@ -99,6 +115,12 @@ export async function queryMoves(
   if (filter.itemId !== undefined) query = query.where('m.item_id', '=', filter.itemId);
   if (filter.documentType !== undefined) query = query.where('m.document_type', '=', filter.documentType);
   if (filter.documentId !== undefined) query = query.where('m.document_id', '=', filter.documentId);
+  const { warehouseId, locationId } = filter;
+  if (warehouseId !== undefined) query = query.where((eb) => eb.or([eb('f.warehouse_id', '=', warehouseId), eb('t.warehouse_id', '=', warehouseId)]));
+  if (locationId !== undefined) query = query.where((eb) => eb.or([eb('m.from_location_id', '=', locationId), eb('m.to_location_id', '=', locationId)]));
+  if (filter.lot !== undefined) query = query.where('lot.code', '=', filter.lot);
+  if (filter.postedFrom !== undefined) query = query.where('m.posted_at', '>=', filter.postedFrom);
+  if (filter.postedBefore !== undefined) query = query.where('m.posted_at', '<', filter.postedBefore);
   if (filter.afterId !== undefined) query = query.where('m.id', '>', filter.afterId);
   // Warehouse scope: moves from or into one of these warehouses.
   const scope = filter.warehouseIds === undefined ? undefined : [-1, ...filter.warehouseIds];

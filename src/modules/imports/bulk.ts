@@ -2,7 +2,8 @@ import { sql, type Selectable } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { LedgerTx } from '../../ledger/context.js';
 
-type Value = string | number | null;
+/** bigint: scaled quantities (int64 columns). */
+type Value = string | number | bigint | null;
 
 /**
  * Insert many rows at once, skipping rows whose unique key exists, returning the inserted rows.

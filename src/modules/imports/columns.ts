@@ -23,6 +23,10 @@ const ITEM_COLUMNS: ColumnSpec[] = [
   { key: 'tracking', en: 'Tracking', zh: '追踪方式', aliases: ['跟踪方式', '批次管理'], description: 'none, lot or serial (无, 批次, 序列号); default none', example: 'none' },
   { key: 'category', en: 'Category', zh: '类别', aliases: ['分类', '物料类别'], description: 'Free-text category (up to 64 characters)', example: 'fasteners' },
   { key: 'barcode', en: 'Barcode', zh: '条码', aliases: ['条形码', 'ean', 'upc'], description: 'Barcode (up to 64 characters)', example: '6901234567892' },
+  // Reorder settings (migration 0015): the same names as the item API and the items export, so an export imports back.
+  { key: 'reorderPoint', en: 'Reorder point', zh: '再订货点', aliases: ['订货点', '补货点', 'reorder level'], description: 'Reorder when available stock is at or below this; >= 0, exact to the unit precision; empty: not set', example: '50' },
+  { key: 'safetyStock', en: 'Safety stock', zh: '安全库存', aliases: ['安全库存量', '最低库存'], description: 'Available stock below this is critical; >= 0, exact to the unit precision; empty: not set', example: '20' },
+  { key: 'reorderQuantity', en: 'Reorder quantity', zh: '再订货量', aliases: ['订货量', '补货量', '订货批量', 'reorder qty'], description: 'Quantity to order at the reorder point; >= 0, exact to the unit precision; empty: not set', example: '200' },
 ];
 
 const PARTNER_COLUMNS: ColumnSpec[] = [

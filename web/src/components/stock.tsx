@@ -64,21 +64,21 @@ export function StockDetailTable({ sku, warehouse, onDrill }: { sku?: string; wa
   );
 }
 
-/** The moves of an item, optionally narrowed to a warehouse, location and lot; each links to its document. */
+/**
+ * The moves of an item, optionally narrowed to a warehouse, location (exactly that one: the moves
+ * behind its balance) and lot; each links to its document. The server filters, so every page of
+ * the cursor holds only matching moves (filtering in the browser would show partial pages).
+ */
 export function MovesTable({ target }: { target: DrillTarget }) {
   const { t } = useI18n();
+  const filters = { sku: target.sku, warehouse: target.warehouse, location: target.location, lot: target.lot ?? undefined };
   const query = useInfiniteQuery({
-    queryKey: ['/moves', target.sku],
+    queryKey: ['/moves', filters],
     initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) => api.get<Page<MoveRow>>('/moves', { sku: target.sku, after: pageParam, limit: 500 }),
+    queryFn: ({ pageParam }) => api.get<Page<MoveRow>>('/moves', { ...filters, after: pageParam, limit: 500 }),
     getNextPageParam: (last) => last.next,
   });
-  const touches = (code: string) =>
-    (target.location === undefined || code === target.location || code.startsWith(`${target.location}/`)) &&
-    (target.warehouse === undefined || target.location !== undefined || code === target.warehouse || code.startsWith(`${target.warehouse}/`));
-  const rows = (query.data?.pages.flatMap((p) => p.items) ?? [])
-    .filter((m) => (target.lot === undefined || m.lot === target.lot) && (touches(m.from) || touches(m.to)))
-    .reverse();
+  const rows = (query.data?.pages.flatMap((p) => p.items) ?? []).reverse();
   return (
     <QueryState isLoading={query.isLoading} error={query.error} refetch={() => void query.refetch()}>
       <Table<MoveRow> size="small" rowKey="id" dataSource={rows} data-testid="moves-table" scroll={{ x: true }} pagination={{ pageSize: 25, hideOnSinglePage: true }}

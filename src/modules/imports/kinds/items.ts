@@ -19,7 +19,13 @@ export interface ItemRow {
   tracking: Tracking;
   category: string | null;
   barcode: string | null;
+  /** Reorder settings, scaled like every quantity; null: not set. */
+  reorderPoint: bigint | null;
+  safetyStock: bigint | null;
+  reorderQuantity: bigint | null;
 }
+
+const REORDER_FIELDS = ['reorderPoint', 'safetyStock', 'reorderQuantity'] as const;
 
 const TRACKING: Record<string, Tracking> = {
   none: 'none', no: 'none', '无': 'none', '不追踪': 'none', '否': 'none',
@@ -28,7 +34,8 @@ const TRACKING: Record<string, Tracking> = {
 };
 const ITEM_COLUMNS = (
   [['org_id', 'bigint'], ['sku', 'text'], ['name', 'text'], ['unit', 'text'], ['unit_precision', 'integer'], ['tracking', 'text'],
-    ['barcode', 'text'], ['category', 'text'], ['archived', 'integer'], ['created_at', 'text'], ['updated_at', 'text']] as const
+    ['barcode', 'text'], ['category', 'text'], ['archived', 'integer'], ['created_at', 'text'], ['updated_at', 'text'],
+    ['reorder_point', 'bigint'], ['safety_stock', 'bigint'], ['reorder_quantity', 'bigint']] as const
 ).map(([name, pgType]) => ({ name, pgType }));
 const ShortText = z.string().max(64, 'at most 64 characters');
 
@@ -78,10 +85,20 @@ export const itemsImport: KindHandler<ItemRow> = {
         unit = units.canonical(unitCell);
         if (unit === undefined) c.error('unit', 'unknown-unit', `unknown unit ${unitCell} (name it in units= to accept it)`);
       }
-      const unitPrecision = c.integer('unitPrecision', 0, 6) ?? 0;
+      const precisionCell = c.integer('unitPrecision', 0, 6);
+      const unitPrecision = precisionCell ?? 0;
       const tracking = c.choice('tracking', TRACKING) ?? 'none';
       const category = c.schema('category', ShortText) ?? null;
       const barcode = c.schema('barcode', ShortText) ?? null;
+      // Reorder settings: exact decimals in the item's unit, as the item API checks them. With a
+      // bad precision cell they are only checked as numbers (the precision error is the one to fix).
+      const reorder = {} as Record<(typeof REORDER_FIELDS)[number], bigint | null>;
+      const precisionOk = precisionCell !== undefined || c.cell('unitPrecision') === undefined;
+      for (const field of REORDER_FIELDS) {
+        const value = c.decimal(field, precisionOk ? unitPrecision : 6, precisionOk ? ` (unit precision ${unitPrecision})` : '') ?? null;
+        if (value !== null && value < 0n) c.error(field, 'invalid', `${c.cell(field)} must be 0 or more`);
+        reorder[field] = value;
+      }
 
       if (sku !== undefined) {
         const match = skus.observe(sku, row.rowNo);
@@ -107,7 +124,7 @@ export const itemsImport: KindHandler<ItemRow> = {
         if (same) c.warn('barcode', 'same-barcode', `barcode ${barcode} is also on ${same.code} (${where(same.row)})`);
         else barcodes.set(barcode, { row: row.rowNo, code: sku ?? `row ${row.rowNo}` });
       }
-      return c.done(sku !== undefined && name !== undefined && unit !== undefined ? { sku, name, unit, unitPrecision, tracking, category, barcode } : undefined);
+      return c.done(sku !== undefined && name !== undefined && unit !== undefined ? { sku, name, unit, unitPrecision, tracking, category, barcode, ...reorder } : undefined);
     };
 
     return {
@@ -118,6 +135,7 @@ export const itemsImport: KindHandler<ItemRow> = {
           const at = nowIso();
           const inserted = await insertMany(lt, 'items', ITEM_COLUMNS, rows.map(({ value: v }) => [
             orgId, v!.sku, v!.name, v!.unit, v!.unitPrecision, v!.tracking, v!.barcode, v!.category, 0, at, at,
+            v!.reorderPoint, v!.safetyStock, v!.reorderQuantity,
           ]), ['org_id', 'sku']);
           if (inserted.length < rows.length) {
             const made = new Set(inserted.map((r) => r.sku));
