@@ -8,7 +8,7 @@ import { useI18n } from '../i18n';
 import { QueryState } from '../components/QueryState';
 import { describeError } from '../components/forms';
 import { fieldLabel, renderValue } from '../components/values';
-import { documentType, type ActionSpec, type Doc } from './config';
+import { codeLabelKey, documentType, type ActionSpec, type Doc } from './config';
 import { DocumentPanel } from './DocumentPanels';
 
 type Row = Record<string, unknown>;
@@ -84,6 +84,10 @@ export default function DocumentDetailPage() {
     } else run.mutate({ action });
   };
 
+  const codeLabel = (k: string, v: unknown) => {
+    const key = codeLabelKey(type, k, v);
+    return key && t(key) !== key ? t(key) : undefined;
+  };
   const scalars = doc ? Object.entries(doc).filter(([, v]) => v === null || typeof v !== 'object') : [];
   const tables = doc ? Object.entries(doc).filter(([, v]) => isRowArray(v)) as Array<[string, Row[]]> : [];
   const actions = doc ? (type.actions ?? []).filter((a) => a.when(doc)) : [];
@@ -116,7 +120,7 @@ export default function DocumentDetailPage() {
         {doc && (
           <Space orientation="vertical" size="large" style={{ width: '100%' }}>
             <Descriptions bordered size="small" column={{ xs: 1, sm: 2, lg: 3 }} data-testid="document-header"
-              items={scalars.map(([k, v]) => ({ key: k, label: fieldLabel(k), children: renderValue(k, v, doc) }))} />
+              items={scalars.map(([k, v]) => ({ key: k, label: fieldLabel(k), children: codeLabel(k, v) ?? renderValue(k, v, doc) }))} />
             <DocumentPanel typeKey={type.key} doc={doc} />
             {tables.map(([k, rows]) => (
               <GenericTable key={k} rows={rows} caption={k === 'lines' ? t('common.lines') : fieldLabel(k)} linkTo={documentType(k)?.key} />

@@ -8,7 +8,7 @@ import { useCursorList } from '../hooks/useCursorList';
 import { Pager } from '../components/Pager';
 import { QueryState } from '../components/QueryState';
 import { fieldLabel, renderValue } from '../components/values';
-import { documentType, type Doc } from './config';
+import { codeLabelKey, documentType, type Doc } from './config';
 
 export default function DocumentListPage() {
   const { type: typeKey } = useParams();
@@ -24,12 +24,16 @@ export default function DocumentListPage() {
   if (!type) return <Navigate to="/" replace />;
 
   const title = t(`doc.${type.key}`);
+  const codeLabel = (name: string, value: unknown) => {
+    const key = codeLabelKey(type, name, value);
+    return key && t(key) !== key ? t(key) : undefined;
+  };
   const columns = type.columns.map((name) => ({
     key: name,
     dataIndex: name,
     title: fieldLabel(name === 'createdAt' ? 'createdAt' : name),
     render: (value: unknown, row: Doc) =>
-      name === 'number' ? <Link to={`/documents/${type.key}/${row.id}`}>{String(value ?? row.id)}</Link> : renderValue(name, value, row),
+      name === 'number' ? <Link to={`/documents/${type.key}/${row.id}`}>{String(value ?? row.id)}</Link> : codeLabel(name, value) ?? renderValue(name, value, row),
   }));
 
   return (

@@ -10,6 +10,7 @@ import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { FormInstance } from 'antd';
+import { Link } from 'react-router-dom';
 import { api, ApiError, newIdempotencyKey } from '../api/client';
 import { useI18n } from '../i18n';
 import { applyApiError } from '../components/forms';
@@ -301,6 +302,64 @@ function CountEntries({ doc }: { doc: Doc }) {
   );
 }
 
+/** Inspect a customer return line by line: restock (Input -> Stock) or scrap, with a reason (POST /sales-returns/{id}/inspect). */
+function InspectReturn({ doc }: { doc: Doc }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const [form] = Form.useForm();
+  const lines = (doc.lines as Array<{ line: number; sku: string; lot: string | null; uninspected: number }> | undefined) ?? [];
+  const open = lines.filter((l) => l.uninspected > 0);
+  const command = useFormCommand(form, () => message.success(t('flow.inspected')));
+  return (
+    <PanelCard title={t('flow.inspectReturn')} testId="panel-inspect-return" error={command.error}>
+      <Form form={form} name="inspectReturn" layout="vertical" initialValues={{ lines: open.map((l) => ({ line: l.line, restock: l.uninspected, scrap: 0 })) }}
+        onFinish={(v: { lines?: Array<Record<string, unknown>> }) => command.run(`/sales-returns/${doc.id}/inspect`, { lines: clean(v.lines ?? []) })}>
+        <Form.List name="lines">
+          {(rows, { remove }) => rows.map(({ key, name }) => (
+            <Space key={key} wrap align="start" data-testid="inspect-return-line">
+              <Form.Item name={[name, 'line']} label={t('flow.returnLine')}>
+                <Select disabled style={{ width: 220 }} options={lines.map((l) => ({ value: l.line, label: `${l.line} · ${l.sku}${l.lot ? ` · ${l.lot}` : ''}` }))} />
+              </Form.Item>
+              <Form.Item name={[name, 'restock']} label={t('flow.restock')}><InputNumber min={0} style={{ width: 120 }} /></Form.Item>
+              <Form.Item name={[name, 'scrap']} label={t('flow.scrap')}><InputNumber min={0} style={{ width: 120 }} /></Form.Item>
+              <Form.Item name={[name, 'reason']} label={t('field.reason')}><Input style={{ width: 200 }} maxLength={500} /></Form.Item>
+              <Button type="text" icon={<MinusCircleOutlined />} aria-label={t('common.remove')} onClick={() => remove(name)} disabled={rows.length === 1} style={{ marginTop: 30 }} />
+            </Space>
+          ))}
+        </Form.List>
+        <Button type="primary" htmlType="submit" loading={command.mutation.isPending} data-testid="inspect-return-submit">{t('flow.inspect')}</Button>
+      </Form>
+    </PanelCard>
+  );
+}
+
+interface ApprovalRef { id: number; status: string; rejectionReason: string | null }
+
+/**
+ * A document under an approval flow (a scrap, an adjustment): while it waits nothing has moved,
+ * which the header's status alone does not say; the run itself is under administration.
+ */
+function ApprovalState({ doc }: { doc: Doc }) {
+  const { t } = useI18n();
+  const approval = doc.approval as ApprovalRef;
+  const waiting = doc.status === 'pending_approval' || approval.status === 'pending';
+  return (
+    <Alert
+      data-testid="panel-approval"
+      type={waiting ? 'warning' : approval.status === 'approved' ? 'success' : 'error'}
+      showIcon
+      title={waiting ? t('flow.waitingForApproval') : t('flow.approvalDone', { status: t(`status.${approval.status}`) })}
+      description={
+        <Space orientation="vertical" size={4}>
+          {waiting && <span>{t('flow.nothingMovedYet')}</span>}
+          {approval.rejectionReason && <span>{t('field.reason')}: {approval.rejectionReason}</span>}
+          <Link to={`/admin/approvals/${approval.id}`}>{t('flow.openApproval')}</Link>
+        </Space>
+      }
+    />
+  );
+}
+
 const is = (doc: Doc, ...statuses: string[]) => statuses.includes(String(doc.status));
 
 export function DocumentPanel({ typeKey, doc }: { typeKey: string; doc: Doc }) {
@@ -312,5 +371,9 @@ export function DocumentPanel({ typeKey, doc }: { typeKey: string; doc: Doc }) {
     return <InspectLines key={`${doc.id}-${String(doc.inspectionStatus)}-${JSON.stringify((doc.lines as OrderLineView[]).map((l) => l.uninspected))}`} doc={doc} />;
   }
   if (typeKey === 'stock-counts' && is(doc, 'in_progress')) return <CountEntries key={doc.id} doc={doc} />;
+  if (typeKey === 'sales-returns' && !is(doc, 'closed') && ((doc.lines as Array<{ uninspected?: number }> | undefined) ?? []).some((l) => (l.uninspected ?? 0) > 0)) {
+    return <InspectReturn key={`${doc.id}-${String(doc.updatedAt)}`} doc={doc} />;
+  }
+  if (doc.approval && typeof doc.approval === 'object') return <ApprovalState doc={doc} />;
   return null;
 }

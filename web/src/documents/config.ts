@@ -3,7 +3,20 @@
  * statuses it filters by, which actions its detail screen offers, and what its create form asks.
  * DocumentListPage / DocumentDetailPage / DocumentCreatePage render any of them.
  */
-export type FieldType = 'text' | 'number' | 'date' | 'warehouse' | 'customer' | 'supplier' | 'item' | 'textarea';
+import { returnableLines } from './returnLines';
+
+export type FieldType =
+  | 'text' | 'number' | 'date' | 'warehouse' | 'customer' | 'supplier' | 'item' | 'textarea'
+  /** A location of the warehouse chosen in the form's `warehouse` field (`locationKinds`). */
+  | 'location'
+  /** One of the codes a list endpoint allows (`options`), e.g. GET /scrap-reasons. */
+  | 'reason'
+  /** A shipped or partially shipped sales order (its id). */
+  | 'salesOrder'
+  /** A purchase order (its id), of the supplier chosen in the form's `supplier` field. */
+  | 'purchaseOrder'
+  /** A lot or serial, with the lots on hand of the line's item as suggestions (`lotAt`). */
+  | 'lot';
 
 export interface FieldSpec {
   name: string;
@@ -14,6 +27,59 @@ export interface FieldSpec {
   /** Filled from the warehouse chosen in the header. */
   defaultsToWarehouse?: boolean;
   width?: number;
+  /** 'location': the kinds offered (stock, zone, bin, rejected...). */
+  locationKinds?: string[];
+  /** 'location': left empty, the API takes the warehouse's stock location (the placeholder says so). */
+  defaultsToStockLocation?: boolean;
+  /** 'location' on a line: a button asks GET /putaway-suggestions where the line's item goes. */
+  putaway?: { item: string; quantity: string };
+  /** 'reason': where the allowed codes come from (`{ items: [{ code, name }] }`) and the i18n prefix of their names. */
+  options?: { path: string; labelPrefix: string };
+  /**
+   * 'lot': suggest the lots on hand of the line's `item` field at a location: the line's
+   * `lineLocation` field, else the header's `location` field, else the warehouse's stock location;
+   * or at every location of the `kinds` given.
+   */
+  lotAt?: { item: string; lineLocation?: string; location?: string; kinds?: string[] };
+  /** Choosing a value replaces the lines with these (the RMA: what the order shipped and may come back). */
+  fillsLines?: (value: number) => Promise<Array<Record<string, unknown>>>;
+  /** Shown, not editable (filled by `fillsLines`). */
+  readOnly?: boolean;
+  /** Shown for context only, never sent (the SKU of a prefilled order line). */
+  displayOnly?: boolean;
+}
+
+/** On-hand stock listed under a create form; a click makes a line of it (what is in Rejected for a supplier return). */
+export interface StockSource {
+  /** Location kinds whose stock is listed... */
+  kinds: string[];
+  /** ...or only the location in this header field (empty: the warehouse's stock location). */
+  locationField?: string;
+  /** The line field that takes the row's location (an internal transfer's `from`). */
+  lineLocationField?: string;
+  /** The line field of the item. */
+  itemField: string;
+}
+
+export interface CreateSpec {
+  fields: FieldSpec[];
+  lines: FieldSpec[];
+  /** POST here instead of the type's path... */
+  path?: string;
+  /** ...and the answer is a document of this type (its key). */
+  resultType?: string;
+  /** The lines come only from this field's `fillsLines` (no "add line"). */
+  linesFromField?: string;
+  stock?: StockSource;
+  /** i18n key of a sentence above the form. */
+  hint?: string;
+}
+
+/** Another way to create the document, offered as a switch above the form. */
+export interface CreateVariant extends CreateSpec {
+  key: string;
+  /** i18n key. */
+  label: string;
 }
 
 export interface ActionSpec {
@@ -46,11 +112,15 @@ export interface DocumentType {
   /** Query parameter for the selected warehouse, if the list can filter by it. */
   warehouseParam?: string;
   actions?: ActionSpec[];
-  create?: { fields: FieldSpec[]; lines: FieldSpec[] };
+  create?: CreateSpec & { label?: string; variants?: CreateVariant[] };
   pdf?: boolean;
 }
 
 export type Doc = Record<string, unknown> & { id: number; number?: string; status?: string };
+
+/** Where stock is available (an internal transfer moves between these), and where a scrap may take it from. */
+const AVAILABLE_KINDS = ['stock', 'zone', 'bin'];
+const SCRAP_FROM_KINDS = ['stock', 'zone', 'bin', 'rejected'];
 
 const is = (...statuses: string[]) => (doc: Doc) => statuses.includes(String(doc.status));
 
@@ -195,8 +265,25 @@ export const DOCUMENT_TYPES: DocumentType[] = [
     key: 'internal-transfers',
     path: '/internal-transfers',
     ledgerTypes: ['internal-transfer'],
-    columns: ['number', 'warehouse', 'kind', 'createdAt'],
+    columns: ['number', 'warehouse', 'note', 'createdAt'],
+    search: true,
+    warehouseParam: 'warehouse',
     pdf: true,
+    create: {
+      fields: [
+        { name: 'warehouse', type: 'warehouse', required: true, defaultsToWarehouse: true },
+        { name: 'note', type: 'textarea' },
+      ],
+      lines: [
+        { name: 'item', label: 'field.sku', type: 'item', required: true, width: 220 },
+        { name: 'from', label: 'field.fromLocation', type: 'location', locationKinds: AVAILABLE_KINDS, defaultsToStockLocation: true, width: 200 },
+        { name: 'to', label: 'field.toLocation', type: 'location', locationKinds: AVAILABLE_KINDS, required: true, putaway: { item: 'item', quantity: 'quantity' }, width: 200 },
+        { name: 'quantity', type: 'number', required: true },
+        { name: 'lot', type: 'lot', lotAt: { item: 'item', lineLocation: 'from' } },
+      ],
+      stock: { kinds: AVAILABLE_KINDS, lineLocationField: 'from', itemField: 'item' },
+      hint: 'create.internalTransferHint',
+    },
   },
   {
     key: 'stock-counts',
@@ -226,22 +313,100 @@ export const DOCUMENT_TYPES: DocumentType[] = [
     key: 'sales-returns',
     path: '/sales-returns',
     ledgerTypes: ['sales-return'],
-    columns: ['number', 'order', 'customer', 'warehouse', 'status', 'createdAt'],
+    columns: ['number', 'salesOrderNumber', 'customer', 'warehouse', 'status', 'createdAt'],
     statuses: ['received', 'partially_inspected', 'closed'],
+    create: {
+      label: 'create.againstOrder',
+      fields: [
+        { name: 'salesOrder', type: 'salesOrder', required: true, width: 360, fillsLines: returnableLines },
+        { name: 'reason', type: 'text', width: 260 },
+        { name: 'creditReference', type: 'text' },
+      ],
+      lines: [
+        { name: 'line', label: 'field.orderLine', type: 'number', readOnly: true, width: 80 },
+        { name: 'sku', type: 'text', readOnly: true, displayOnly: true },
+        { name: 'lot', type: 'text' },
+        { name: 'returnable', type: 'number', readOnly: true, displayOnly: true },
+        { name: 'quantity', label: 'field.returnQuantity', type: 'number', required: true },
+      ],
+      linesFromField: 'salesOrder',
+      hint: 'create.salesReturnHint',
+      variants: [
+        {
+          // The API's return without an order is a receipt of kind customer-return (docs/procurement.md).
+          key: 'withoutOrder',
+          label: 'create.withoutOrder',
+          path: '/receipts',
+          resultType: 'receipts',
+          hint: 'create.withoutOrderHint',
+          fields: [
+            { name: 'customer', type: 'customer', required: true },
+            { name: 'warehouse', type: 'warehouse', required: true, defaultsToWarehouse: true },
+            { name: 'reason', type: 'text', width: 260 },
+          ],
+          lines: [
+            { name: 'sku', type: 'item', required: true, width: 220 },
+            { name: 'quantity', type: 'number', required: true },
+            { name: 'lot', type: 'text' },
+            { name: 'expiresOn', type: 'date' },
+          ],
+        },
+      ],
+    },
   },
   {
     key: 'supplier-returns',
     path: '/supplier-returns',
     ledgerTypes: ['supplier-return'],
-    columns: ['number', 'supplier', 'warehouse', 'createdAt'],
+    columns: ['number', 'supplier', 'warehouse', 'purchaseOrderNumber', 'reason', 'createdAt'],
+    search: true,
+    warehouseParam: 'warehouse',
+    create: {
+      fields: [
+        { name: 'supplier', type: 'supplier', required: true },
+        { name: 'warehouse', type: 'warehouse', required: true, defaultsToWarehouse: true },
+        { name: 'purchaseOrder', type: 'purchaseOrder', width: 260 },
+        { name: 'reason', type: 'text', width: 260 },
+      ],
+      lines: [
+        { name: 'sku', type: 'item', required: true, width: 220 },
+        { name: 'quantity', type: 'number', required: true },
+        { name: 'lot', type: 'lot', lotAt: { item: 'sku', kinds: ['rejected'] } },
+      ],
+      stock: { kinds: ['rejected'], itemField: 'sku' },
+      hint: 'create.supplierReturnHint',
+    },
   },
   {
     key: 'scraps',
     path: '/scraps',
     ledgerTypes: ['scrap'],
-    columns: ['number', 'warehouse', 'reason', 'createdAt'],
+    columns: ['number', 'warehouse', 'location', 'reason', 'status', 'createdAt'],
+    search: true,
+    warehouseParam: 'warehouse',
+    create: {
+      fields: [
+        { name: 'warehouse', type: 'warehouse', required: true, defaultsToWarehouse: true },
+        { name: 'location', type: 'location', locationKinds: SCRAP_FROM_KINDS, defaultsToStockLocation: true, width: 220 },
+        { name: 'reason', type: 'reason', required: true, options: { path: '/scrap-reasons', labelPrefix: 'scrapReason' }, width: 180 },
+        { name: 'note', type: 'textarea' },
+      ],
+      lines: [
+        { name: 'sku', type: 'item', required: true, width: 220 },
+        { name: 'quantity', type: 'number', required: true },
+        { name: 'lot', type: 'lot', lotAt: { item: 'sku', location: 'location' } },
+      ],
+      stock: { kinds: SCRAP_FROM_KINDS, locationField: 'location', itemField: 'sku' },
+      hint: 'create.scrapHint',
+    },
   },
 ];
+
+/** A coded value (a scrap's reason) in words, where the create form's options name an i18n prefix for it. */
+export function codeLabelKey(type: DocumentType, field: string, value: unknown): string | undefined {
+  const prefix = type.create?.fields.find((f) => f.name === field && f.options)?.options?.labelPrefix;
+  return prefix && typeof value === 'string' ? `${prefix}.${value}` : undefined;
+}
 
 export function documentType(key: string | undefined): DocumentType | undefined {
   return DOCUMENT_TYPES.find((d) => d.key === key);
