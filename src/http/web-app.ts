@@ -47,16 +47,17 @@ export function registerWebApp(app: FastifyInstance, deps: { store: Store; token
   const serve = async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0]!;
     if (path === '/api' || path.startsWith('/api/')) return reply.callNotFound();
-    if (!existsSync(join(WEB_DIST, 'index.html'))) return reply.type('text/html; charset=utf-8').send(notBuilt);
+    const looksLikeFile = /\.[a-z0-9]{1,8}$/i.test(path);
+    if (!existsSync(join(WEB_DIST, 'index.html'))) return looksLikeFile ? reply.callNotFound() : reply.type('text/html; charset=utf-8').send(notBuilt);
     const file = builtFile(path);
-    if (file) {
-      // Vite names built assets by content hash: they never change under the same name.
-      const immutable = file.startsWith('assets/');
-      return reply.sendFile(file, WEB_DIST, immutable ? { maxAge: '365d', immutable: true } : { maxAge: 0 });
-    }
-    if (/\.[a-z0-9]{1,8}$/i.test(path)) return reply.callNotFound(); // a missing file, not an app route
+    // Vite names built assets by content hash: they never change under the same name.
+    if (file?.startsWith('assets/')) return reply.sendFile(file, WEB_DIST, { maxAge: '365d', immutable: true });
+    // Anything else is checked with the server on every use: index.html names this build's assets,
+    // and the service worker (/sw.js, from web/public; JavaScript by its extension; at the root so
+    // its scope is the whole app) must be seen new as soon as a build replaces it.
+    if (!file && looksLikeFile) return reply.callNotFound(); // a missing file, not an app route
     reply.header('cache-control', 'no-cache');
-    return reply.sendFile('index.html', WEB_DIST, { maxAge: 0 });
+    return reply.sendFile(file ?? 'index.html', WEB_DIST, { cacheControl: false });
   };
   // `public`: the browser app loads without a token; it logs in through the API.
   app.route({ method: 'GET', url: '/', config: { public: true }, handler: serve });

@@ -23,7 +23,7 @@ function newest(path) {
 export function webBuildIsStale() {
   if (!existsSync(dist)) return true;
   const built = statSync(dist).mtimeMs;
-  const sources = [join(web, 'src'), join(web, 'index.html'), join(web, 'vite.config.ts'), join(root, 'package-lock.json')].filter(existsSync);
+  const sources = [join(web, 'src'), join(web, 'public'), join(web, 'index.html'), join(web, 'vite.config.ts'), join(root, 'package-lock.json')].filter(existsSync);
   return sources.some((p) => newest(p) > built);
 }
 

@@ -1,11 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClient, QueryClientProvider, onlineManager } from '@tanstack/react-query';
 import { AuthProvider } from './auth/AuthContext';
 import { ApiError } from './api/client';
 import { AntdProvider } from './i18n/AntdProvider';
 import { App } from './App';
+import { keepPhoneReadsOffline } from './offline/readCache';
+import { registerServiceWorker } from './offline/serviceWorker';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -17,6 +19,12 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// TanStack Query assumes online until an `offline` event: a page opened with no network would
+// spend its retries and show errors instead of pausing its queries until the connection is back.
+onlineManager.setOnline(navigator.onLine);
+keepPhoneReadsOffline(queryClient);
+registerServiceWorker();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -47,7 +47,7 @@ export function CountList({ warehouse }: { warehouse: string }) {
   );
 }
 
-const PREFIX = { color: '#8c8c8c', marginRight: 4 } as const;
+const PREFIX = { color: '#666', marginRight: 4 } as const;
 
 interface Current { item: Item; lot?: string }
 
@@ -169,7 +169,8 @@ export function CountScreen() {
     }
   };
 
-  if (count.error) return <Alert type="error" title={(count.error as Error).message} />;
+  // A failed refresh keeps the count last read (offline, flaky Wi-Fi): scanning goes on into the queue.
+  if (count.error && !count.data) return <Alert type="error" title={(count.error as Error).message} />;
   const view = count.data;
   const lines = view?.lines ?? [];
   const counted = lines.filter((l) => l.state === 'counted').length;
@@ -182,7 +183,7 @@ export function CountScreen() {
         <h2 style={{ fontSize: 18, margin: 0 }}>{view?.number ?? '…'}</h2>
         <span data-testid="count-progress">{t('count.progress', { counted, lines: lines.length })}</span>
       </div>
-      <Progress percent={lines.length ? Math.round((counted / lines.length) * 100) : 0} size="small" showInfo={false} />
+      <Progress percent={lines.length ? Math.round((counted / lines.length) * 100) : 0} size="small" showInfo={false} aria-label={t('count.progress', { counted, lines: lines.length })} />
       <div style={{ margin: '8px 0', fontSize: 16 }}>
         {t('m.bin')}: <strong data-testid="current-bin">{bin ?? '—'}</strong>
       </div>
@@ -209,7 +210,7 @@ export function CountScreen() {
             rowKey={(l) => l.line}
             render={(l) => (
               <div data-testid={`line-${l.line}`} style={rowStyle}>
-                <span>{l.sku}{l.lot ? ` #${l.lot}` : ''} <span style={{ color: '#8c8c8c' }}>{l.name}</span></span>
+                <span>{l.sku}{l.lot ? ` #${l.lot}` : ''} <span style={{ color: '#666' }}>{l.name}</span></span>
                 <span>
                   {l.found && <Tag color="purple">{t('count.found')}</Tag>}
                   <Tag color={l.state === 'counted' ? 'green' : 'default'}>{t(`count.state.${l.state}`)}</Tag>
