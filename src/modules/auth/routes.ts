@@ -25,15 +25,27 @@ export function authRoutes(tokens: TokenService): RouteSpec[] {
       handler: async ({ ctx, request }) => tokens.revoke(ctx, (request.headers.authorization ?? '').replace(/^Bearer\s+/i, '')),
     }),
     defineRoute({
-      method: 'GET', path: '/auth/me', tag: 'auth', summary: 'Who the token belongs to: role, rights, warehouses',
-      responses: { 200: { description: 'The acting user', schema: z.object({ userId: z.number(), username: z.string(), role: z.string(), permissions: z.array(z.string()), warehouseIds: z.array(z.number()).nullable(), mustChangePassword: z.boolean() }) } },
-      handler: async ({ ctx }) => ({
-        status: 200,
-        body: {
-          userId: ctx.actor.userId, username: ctx.actor.username, role: ctx.actor.role, permissions: [...(ctx.actor.permissions ?? [])].sort(),
-          warehouseIds: ctx.actor.warehouseIds ?? null, mustChangePassword: ctx.actor.mustChangePassword === true,
+      method: 'GET', path: '/auth/me', tag: 'auth', summary: 'Who the token belongs to: role, rights, warehouses, company',
+      responses: {
+        200: {
+          description: 'The acting user',
+          schema: z.object({
+            userId: z.number(), username: z.string(), role: z.string(), permissions: z.array(z.string()), warehouseIds: z.array(z.number()).nullable(), mustChangePassword: z.boolean(),
+            company: z.object({ code: z.string(), name: z.string() }).describe('The company the token belongs to (accounts are per company)'),
+          }),
         },
-      }),
+      },
+      handler: async ({ ctx }) => {
+        const org = await ctx.store.read.selectFrom('orgs').select(['code', 'name']).where('id', '=', ctx.actor.orgId).executeTakeFirstOrThrow();
+        return {
+          status: 200,
+          body: {
+            userId: ctx.actor.userId, username: ctx.actor.username, role: ctx.actor.role, permissions: [...(ctx.actor.permissions ?? [])].sort(),
+            warehouseIds: ctx.actor.warehouseIds ?? null, mustChangePassword: ctx.actor.mustChangePassword === true,
+            company: { code: org.code, name: org.name },
+          },
+        };
+      },
     }),
     defineRoute({
       method: 'POST', path: '/auth/change-password', tag: 'auth', summary: 'Change your own password; ends your other sessions and tokens',

@@ -109,7 +109,8 @@ export async function request<T = unknown>(method: string, path: string, options
       body && typeof body === 'object' && 'status' in body
         ? (body as Problem)
         : { type: `urn:cangku:problem:http-${response.status}`, title: response.statusText, status: response.status, detail: typeof body === 'string' ? body : undefined };
-    if (response.status === 401 && !options.noAuthRedirect) onUnauthorized();
+    // The session that sent this token ends, not another company's that became current meanwhile.
+    if (response.status === 401 && !options.noAuthRedirect) onUnauthorized(headers.authorization);
     throw new ApiError(problem);
   }
   return body as T;

@@ -1,10 +1,11 @@
 import { lazy, Suspense, useMemo } from 'react';
-import { Badge, Button, Dropdown, Layout, Menu, Space, Tooltip, Typography } from 'antd';
+import { Badge, Button, Dropdown, Layout, Menu, Space, Tooltip } from 'antd';
 import {
   AppstoreOutlined, BankOutlined, DashboardOutlined, DatabaseOutlined, FileTextOutlined, LogoutOutlined, MobileOutlined, ShoppingCartOutlined, TeamOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { useAuth } from '../auth/AuthContext';
+import { CompanySwitch } from '../auth/CompanySwitch';
 import { useI18n } from '../i18n';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { WarehouseSelect } from '../components/pickers';
@@ -42,7 +43,7 @@ function LiveBadge() {
 
 function Shell() {
   const { t } = useI18n();
-  const { user, warehouse, setWarehouse, logout } = useAuth();
+  const { user, sessions, warehouse, setWarehouse, logout } = useAuth();
   const navigate = useNavigate();
   const location = useLocation();
   const selected = '/' + (location.pathname.split('/').slice(1, location.pathname.startsWith('/documents/') || location.pathname.startsWith('/admin/') ? 3 : 2).join('/'));
@@ -73,8 +74,8 @@ function Shell() {
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <a href="#main" className="skip-link" style={{ position: 'absolute', left: -9999 }} onFocus={(e) => (e.currentTarget.style.left = '8px')} onBlur={(e) => (e.currentTarget.style.left = '-9999px')}>
-        Skip to content
+      <a href="#main" className="skip-link" style={{ position: 'absolute', left: -9999, top: 8, zIndex: 1000, padding: '4px 12px', background: '#fff', border: '2px solid #0958d9', borderRadius: 4 }} onFocus={(e) => (e.currentTarget.style.left = '8px')} onBlur={(e) => (e.currentTarget.style.left = '-9999px')}>
+        {t('app.skipToContent')}
       </a>
       <Layout.Sider breakpoint="lg" collapsedWidth={56} width={220} theme="light" style={{ borderRight: '1px solid #f0f0f0' }}>
         <div style={{ padding: '16px 20px', fontWeight: 600, fontSize: 16, whiteSpace: 'nowrap', overflow: 'hidden' }}>{t('app.name')}</div>
@@ -85,13 +86,13 @@ function Shell() {
       <Layout>
         <Layout.Header style={{ background: '#fff', padding: '0 16px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: '1px solid #f0f0f0', gap: 12 }}>
           <Space size="middle" wrap>
-            <Typography.Text type="secondary"><BankOutlined /> {t('header.company')}: <strong data-testid="company">{user?.company}</strong></Typography.Text>
+            <CompanySwitch />
             <WarehouseSelect allowAll value={warehouse} onChange={(v) => setWarehouse(v || undefined)} aria-label={t('header.warehouse')} style={{ width: 200 }} />
           </Space>
           <Space size="middle">
             <LiveBadge />
             <LanguageSwitch />
-            <Dropdown menu={{ items: [{ key: 'logout', icon: <LogoutOutlined />, label: t('header.logout'), onClick: () => void logout() }] }}>
+            <Dropdown menu={{ items: [{ key: 'logout', icon: <LogoutOutlined />, label: <span data-testid="logout">{sessions.length > 1 ? t('header.logoutCompany', { name: user?.companyName ?? '' }) : t('header.logout')}</span>, onClick: () => void logout() }] }}>
               <Button icon={<UserOutlined />} data-testid="user-menu">{user?.username}</Button>
             </Dropdown>
           </Space>

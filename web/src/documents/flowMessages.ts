@@ -3,7 +3,6 @@ import { registerMessages } from '../i18n';
 
 registerMessages({
   'zh-CN': {
-    'nav.picking': '拣货波次',
     'flow.waves': '拣货波次',
     'flow.suggestions': '盘点建议',
     'flow.newWave': '创建波次',
@@ -74,7 +73,6 @@ registerMessages({
     'status.resolved': '已处理',
   },
   en: {
-    'nav.picking': 'Pick waves',
     'flow.waves': 'Pick waves',
     'flow.suggestions': 'Count suggestions',
     'flow.newWave': 'Cut a wave',

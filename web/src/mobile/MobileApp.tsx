@@ -10,6 +10,7 @@ import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api/client';
 import { useAuth } from '../auth/AuthContext';
+import { CompanySwitch } from '../auth/CompanySwitch';
 import { useI18n } from '../i18n';
 import { useOnline, useQueuedCommands } from '../scan/useScanQueue';
 import type { Warehouse } from './data';
@@ -39,6 +40,7 @@ function WarehousePicker() {
   return (
     <Select
       data-testid="warehouse-select"
+      aria-label={t('m.warehouse')}
       style={{ minWidth: 120 }}
       placeholder={t('m.chooseWarehouse')}
       value={warehouse}
@@ -97,10 +99,11 @@ function TopBar() {
   const failed = commands.filter((c) => c.state === 'failed').length;
   const atHome = /^\/m\/?$/.test(location.pathname);
   return (
-    <header style={{ position: 'sticky', top: 0, zIndex: 10, display: 'flex', alignItems: 'center', gap: 8, padding: '8px 12px', background: '#1677ff', color: '#fff' }}>
+    <header style={{ position: 'sticky', top: 0, zIndex: 10, display: 'flex', alignItems: 'center', gap: 8, padding: '8px 12px', background: '#0958d9', color: '#fff' }}>
       {!atHome && <Button type="text" aria-label={t('m.back')} icon={<ArrowLeftOutlined style={{ color: '#fff' }} />} onClick={() => navigate(-1)} />}
       <Link to="/m" style={{ color: '#fff', fontWeight: 600, fontSize: 17, flex: 1 }}>{t('m.title')}{warehouse ? ` · ${warehouse}` : ''}</Link>
-      {!online && <Tag color="orange" data-testid="offline-tag">offline</Tag>}
+      <CompanySwitch variant="phone" />
+      {!online && <Tag color="orange" data-testid="offline-tag">{t('header.offline')}</Tag>}
       <Link to="/m/queue" data-testid="queue-link" aria-label={t('m.queue')}>
         <Badge count={pending + failed} color={failed ? '#ff4d4f' : '#faad14'} showZero={false}>
           <span style={{ color: '#fff', fontSize: 20, padding: 4 }} aria-hidden>⇅</span>

@@ -94,6 +94,12 @@ const zhCN: Record<string, string> = {
   'putaway.suggested': '建议库位：{location}',
   'putaway.otherBin': '与建议库位不同：{location}',
   'putaway.moved': '已上架 {label}',
+  'putaway.stepItemOrFrom': '扫描要上架的物料（从其他库位移出时先扫描来源库位）',
+  'putaway.from': '来源',
+  'putaway.fromDefault': '默认',
+  'putaway.fromSet': '来源库位 {location}，请扫描物料',
+  'putaway.fromReset': '改回默认',
+  'putaway.sameBin': '{location} 就是来源库位，请扫描目标库位',
   'pick.short': '缺货',
 };
 
@@ -190,6 +196,12 @@ const en: Record<string, string> = {
   'putaway.suggested': 'Suggested: {location}',
   'putaway.otherBin': 'Not the suggested bin: {location}',
   'putaway.moved': 'Put away {label}',
+  'putaway.stepItemOrFrom': 'Scan the item to put away (to move from another bin, scan that bin first)',
+  'putaway.from': 'From',
+  'putaway.fromDefault': 'default',
+  'putaway.fromSet': 'From bin {location}: scan the item',
+  'putaway.fromReset': 'Back to default',
+  'putaway.sameBin': '{location} is the bin it comes from: scan the destination bin',
   'pick.short': 'Short pick',
 };
 
