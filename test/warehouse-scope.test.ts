@@ -75,6 +75,7 @@ describe.each(ENGINES)('warehouse scope on %s', (engine) => {
     // stock
     ['clerk-a', 'GET', '/stock?warehouse=WB'],
     ['clerk-a', 'GET', '/stock/summary?warehouse=WB'],
+    ['clerk-a', 'GET', '/moves?warehouse=WB'],
     ['clerk-a', 'GET', '/available-to-promise?sku=BOX&warehouse=WB'],
     // warehouses and locations
     ['clerk-a', 'GET', `/warehouses/${ids.WB}`],
