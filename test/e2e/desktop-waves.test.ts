@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startE2E, type E2E } from './support/browser.js';
+import { wedgeScan } from './support/scanning.js';
 
 /**
  * The desktop pick wave screens beyond the per-task forms: choosing which orders go into a wave
@@ -11,19 +12,10 @@ import { startE2E, type E2E } from './support/browser.js';
 describe('desktop pick waves: choose the orders, pick by scan', () => {
   let e2e: E2E;
   let page: Page;
+  const ok = (method: string, path: string, body?: unknown) => e2e.apiOk(method, path, body);
   const orders: Record<string, { id: number; number: string }> = {};
   let waveId: number;
 
-  const ok = async (method: string, path: string, body?: unknown) => {
-    const res = await e2e.api(method, path, body);
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
-  /** What a keyboard-wedge scanner does: types the code fast and presses Enter. */
-  const wedgeScan = async (text: string) => {
-    await page.keyboard.type(text);
-    await page.keyboard.press('Enter');
-  };
   const status = () => page.getByTestId('scan-status');
   const wave = async () => ok('GET', `/pick-waves/${waveId}`);
 
@@ -97,9 +89,9 @@ describe('desktop pick waves: choose the orders, pick by scan', () => {
 
     // A bin of the warehouse where this wave has nothing: the panel warns, the API refuses (422 on bin).
     await scanInput.focus();
-    await wedgeScan('WH1/Stock/B-02');
+    await wedgeScan(page, 'WH1/Stock/B-02');
     await panel.getByTestId('wave-scan-hint').getByText('B-02').waitFor();
-    await wedgeScan('6901234567892');
+    await wedgeScan(page, '6901234567892');
     await expect.poll(() => page.evaluate("document.activeElement?.getAttribute('data-testid')")).toBe('wave-scan-qty');
     await page.keyboard.press('Control+A');
     await page.keyboard.type('2');
@@ -114,8 +106,8 @@ describe('desktop pick waves: choose the orders, pick by scan', () => {
 
     // The right bin, the item as a GS1 label (GTIN-14 of the EAN-13 barcode), the quantity prefilled: 2 of the first task.
     await scanInput.focus();
-    await wedgeScan('WH1/Stock/A-01');
-    await wedgeScan('(01)06901234567892');
+    await wedgeScan(page, 'WH1/Stock/A-01');
+    await wedgeScan(page, '(01)06901234567892');
     await expect.poll(() => page.getByTestId('wave-scan-qty').inputValue()).toBe('2');
     await page.keyboard.press('Enter');
     await expect.poll(() => status().getAttribute('data-state')).toBe('ok');
@@ -124,8 +116,8 @@ describe('desktop pick waves: choose the orders, pick by scan', () => {
 
     // More than the task holds: 409 on the quantity, the panel stays on it; the right quantity picks.
     await scanInput.focus();
-    await wedgeScan('WH1/Stock/A-01');
-    await wedgeScan('BOLT-M8');
+    await wedgeScan(page, 'WH1/Stock/A-01');
+    await wedgeScan(page, 'BOLT-M8');
     await expect.poll(() => page.getByTestId('wave-scan-qty').inputValue()).toBe('4');
     await page.keyboard.press('Control+A');
     await page.keyboard.type('9');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startE2E, type E2E } from './support/browser.js';
+import { wedgeScan, typeQuantity } from './support/scanning.js';
 
 /**
  * Receive, put away and pick on the phone layout with typed (keyboard-wedge) scans, each until
@@ -10,25 +11,8 @@ import { startE2E, type E2E } from './support/browser.js';
 describe('phone receive, put-away and pick', () => {
   let e2e: E2E;
   let page: Page;
+  const ok = (method: string, path: string, body?: unknown) => e2e.apiOk(method, path, body);
 
-  const ok = async (method: string, path: string, body?: unknown) => {
-    const res = await e2e.api(method, path, body);
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
-  const wedgeScan = async (text: string) => {
-    for (const part of text.split(/(\u001d)/)) {
-      if (part === '\u001d') await page.keyboard.press('Control+BracketRight');
-      else if (part) await page.keyboard.type(part);
-    }
-    await page.keyboard.press('Enter');
-  };
-  const typeQuantity = async (qty: string) => {
-    await expect.poll(() => page.evaluate("document.activeElement?.getAttribute('inputmode')")).toBe('decimal');
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type(qty);
-    await page.keyboard.press('Enter');
-  };
   const status = () => page.getByTestId('scan-status');
   const home = async (tile: string) => {
     await page.goto('/m');
@@ -59,12 +43,12 @@ describe('phone receive, put-away and pick', () => {
     await home('receive');
     await page.getByTestId('po-PO-000001').tap();
     await page.getByTestId('scan-input').focus();
-    await wedgeScan('6901234567892');
-    await typeQuantity('10');
+    await wedgeScan(page, '6901234567892');
+    await typeQuantity(page, '10');
     await expect.poll(() => status().textContent()).toContain('BOLT-M8 × 10');
     await page.getByTestId('scan-input').focus();
-    await wedgeScan(']d2240MILK\u001d1730123110L9');
-    await typeQuantity('5');
+    await wedgeScan(page, ']d2240MILK\u001d1730123110L9');
+    await typeQuantity(page, '5');
     await expect.poll(() => status().textContent()).toContain('MILK #L9 × 5');
     await e2e.screenshot(page, 'mobile-receive');
     // A reload (a locked phone, a crashed tab) keeps what was scanned.
@@ -81,10 +65,10 @@ describe('phone receive, put-away and pick', () => {
   it('puts an item away into the bin scanned, with the suggestion shown', async () => {
     await home('putaway');
     await page.getByTestId('scan-input').focus();
-    await wedgeScan('(01)06901234567892');
+    await wedgeScan(page, '(01)06901234567892');
     await expect.poll(() => status().textContent()).toContain('WH1/Stock');
-    await wedgeScan('WH1/Stock/A-01');
-    await typeQuantity('10');
+    await wedgeScan(page, 'WH1/Stock/A-01');
+    await typeQuantity(page, '10');
     await expect.poll(() => status().textContent()).toContain('BOLT-M8 × 10 → A-01');
     await expect.poll(async () => {
       const rows = (await ok('GET', '/stock?sku=BOLT-M8&warehouse=WH1&nonZero=true')).items as Array<{ location: string; onHand: number }>;
@@ -101,11 +85,11 @@ describe('phone receive, put-away and pick', () => {
     await page.getByTestId(`wave-${wave.number}`).tap();
     await page.getByTestId('pick-task').waitFor();
     await page.getByTestId('scan-input').focus();
-    await wedgeScan('6901234567892'); // the bin comes first
+    await wedgeScan(page, '6901234567892'); // the bin comes first
     await expect.poll(() => status().getAttribute('data-state')).toBe('error');
-    await wedgeScan('WH1/Stock/A-01');
-    await wedgeScan('6901234567892');
-    await typeQuantity('4');
+    await wedgeScan(page, 'WH1/Stock/A-01');
+    await wedgeScan(page, '6901234567892');
+    await typeQuantity(page, '4');
     await expect.poll(async () => (await ok('GET', `/pick-waves/${wave.id}`)).tasks[0].picked, { timeout: 15_000 }).toBe(4);
     await expect.poll(() => page.getByTestId('pick-task').count()).toBe(0);
     await e2e.screenshot(page, 'mobile-pick-done');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startE2E, type E2E } from './support/browser.js';
+import { wedgeScan } from './support/scanning.js';
 
 /**
  * The phone reloaded with no network (web/public/sw.js, web/src/offline/*): the service worker
@@ -11,18 +12,9 @@ import { startE2E, type E2E } from './support/browser.js';
 describe('phone offline reload', () => {
   let e2e: E2E;
   let page: Page;
+  const ok = (method: string, path: string, body?: unknown) => e2e.apiOk(method, path, body);
   let countId: number;
 
-  const ok = async (method: string, path: string, body?: unknown) => {
-    const res = await e2e.api(method, path, body);
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
-  /** What a keyboard-wedge scanner does: type fast, then Enter. */
-  const wedgeScan = async (text: string) => {
-    await page.keyboard.type(text);
-    await page.keyboard.press('Enter');
-  };
   const status = () => page.getByTestId('scan-status');
   const countOnServer = async () => (await ok('GET', `/stock-counts/${countId}`)) as { lines: Array<{ line: number; sku: string; location: string; counted: number | null }>; entries: Array<{ line: number }> };
   /** Every URL in the caches this page's origin holds, by cache name. */
@@ -121,9 +113,9 @@ describe('phone offline reload', () => {
       expect(await page.evaluate("fetch('/api/v1/auth/me').then(() => 'reached', () => 'offline')")).toBe('offline');
 
       await page.getByTestId('scan-input').focus();
-      await wedgeScan('WH1/Stock/A-02');
+      await wedgeScan(page, 'WH1/Stock/A-02');
       await expect.poll(() => page.getByTestId('current-bin').textContent()).toBe('WH1/Stock/A-02');
-      await wedgeScan('NUT');
+      await wedgeScan(page, 'NUT');
       await page.getByTestId('qty-input').waitFor();
       await page.keyboard.type('6');
       await page.keyboard.press('Enter');

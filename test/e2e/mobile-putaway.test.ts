@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startE2E, type E2E } from './support/browser.js';
+import { wedgeScan, typeQuantity } from './support/scanning.js';
 
 /**
  * Put-away on the phone from the default source (the warehouse's stock location) and from a bin
@@ -10,22 +11,8 @@ import { startE2E, type E2E } from './support/browser.js';
 describe('phone put-away from the stock location or a scanned bin', () => {
   let e2e: E2E;
   let page: Page;
+  const ok = (method: string, path: string, body?: unknown) => e2e.apiOk(method, path, body);
 
-  const ok = async (method: string, path: string, body?: unknown) => {
-    const res = await e2e.api(method, path, body);
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
-  const wedgeScan = async (text: string) => {
-    await page.keyboard.type(text);
-    await page.keyboard.press('Enter');
-  };
-  const typeQuantity = async (qty: string) => {
-    await expect.poll(() => page.evaluate("document.activeElement?.getAttribute('inputmode')")).toBe('decimal');
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type(qty);
-    await page.keyboard.press('Enter');
-  };
   const status = () => page.getByTestId('scan-status');
   const source = () => page.getByTestId('putaway-from');
   /** On-hand per location of the bolts in WH1, as the server has it. */
@@ -64,26 +51,26 @@ describe('phone put-away from the stock location or a scanned bin', () => {
     await expect.poll(() => source().textContent()).toContain('WH1/Stock');
     expect(await source().getAttribute('data-from')).toBe('');
     await page.getByTestId('scan-input').focus();
-    await wedgeScan('6901234567892');
+    await wedgeScan(page, '6901234567892');
     await expect.poll(() => status().textContent()).toContain('BOLT-M8');
-    await wedgeScan('WH1/Stock/B-02');
-    await typeQuantity('3');
+    await wedgeScan(page, 'WH1/Stock/B-02');
+    await typeQuantity(page, '3');
     await expect.poll(() => status().textContent()).toContain('BOLT-M8 × 3 → B-02');
     await expect.poll(balances, { timeout: 15_000 }).toEqual({ 'WH1/Stock': 7, 'WH1/Stock/A-01': 6, 'WH1/Stock/B-02': 3 });
   });
 
   it('moves from a bin scanned while the screen waits for an item, and keeps that source', async () => {
     await page.getByTestId('scan-input').focus();
-    await wedgeScan('WH1/Stock/A-01');
+    await wedgeScan(page, 'WH1/Stock/A-01');
     await expect.poll(() => source().getAttribute('data-from')).toBe('WH1/Stock/A-01');
     expect(await status().textContent()).toContain('WH1/Stock/A-01');
-    await wedgeScan('6901234567892');
+    await wedgeScan(page, '6901234567892');
     await expect.poll(() => status().textContent()).toContain('BOLT-M8');
     // The source is not a destination.
-    await wedgeScan('WH1/Stock/A-01');
+    await wedgeScan(page, 'WH1/Stock/A-01');
     await expect.poll(() => status().getAttribute('data-state')).toBe('error');
-    await wedgeScan('WH1/Stock/B-02');
-    await typeQuantity('4');
+    await wedgeScan(page, 'WH1/Stock/B-02');
+    await typeQuantity(page, '4');
     await expect.poll(() => status().textContent()).toContain('BOLT-M8 × 4 A-01 → B-02');
     await e2e.screenshot(page, 'mobile-putaway-from-bin');
     await expect.poll(balances, { timeout: 15_000 }).toEqual({ 'WH1/Stock': 7, 'WH1/Stock/A-01': 2, 'WH1/Stock/B-02': 7 });
@@ -98,10 +85,10 @@ describe('phone put-away from the stock location or a scanned bin', () => {
       await context.setOffline(true);
       await page.getByTestId('scan-input').focus();
       // The item resolves from the phone's cache; the suggestion needs the network and is skipped.
-      await wedgeScan('6901234567892');
+      await wedgeScan(page, '6901234567892');
       await expect.poll(() => page.getByTestId('putaway-screen').textContent()).toContain('Bolt M8');
-      await wedgeScan('WH1/Stock/B-02');
-      await typeQuantity('2');
+      await wedgeScan(page, 'WH1/Stock/B-02');
+      await typeQuantity(page, '2');
       await expect.poll(() => status().getAttribute('data-state')).toBe('queued');
       const stored = await page.evaluate<Array<{ id: string; body: { lines: unknown[] } }>>("JSON.parse(localStorage.getItem('cangku.scanQueue.v1') ?? '[]')");
       expect(stored.map((c) => c.body.lines)).toEqual([[{ item: 'BOLT-M8', from: 'WH1/Stock/A-01', to: 'WH1/Stock/B-02', quantity: 2 }]]);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startE2E, type E2E } from './support/browser.js';
+import { wedgeScan } from './support/scanning.js';
 
 /**
  * The phone layout (390x844, touch) end to end: a real server over a fresh database, Chromium,
@@ -11,21 +12,9 @@ import { startE2E, type E2E } from './support/browser.js';
 describe('phone scanning', () => {
   let e2e: E2E;
   let page: Page;
+  const ok = (method: string, path: string, body?: unknown) => e2e.apiOk(method, path, body);
   let countId: number;
 
-  const ok = async (method: string, path: string, body?: unknown) => {
-    const res = await e2e.api(method, path, body);
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
-  /** What a keyboard-wedge scanner does: type fast, GS as Ctrl+], then Enter. */
-  const wedgeScan = async (text: string) => {
-    for (const part of text.split(/(\u001d)/)) {
-      if (part === '\u001d') await page.keyboard.press('Control+BracketRight');
-      else if (part) await page.keyboard.type(part);
-    }
-    await page.keyboard.press('Enter');
-  };
   const status = () => page.getByTestId('scan-status');
   const entriesOnServer = async () => {
     const count = await ok('GET', `/stock-counts/${countId}`);
@@ -74,15 +63,15 @@ describe('phone scanning', () => {
     await page.getByTestId('scan-input').focus();
 
     // An item before a bin is refused.
-    await wedgeScan('6901234567892');
+    await wedgeScan(page, '6901234567892');
     await expect.poll(() => status().getAttribute('data-state')).toBe('error');
 
-    await wedgeScan('WH1/Stock/A-01');
+    await wedgeScan(page, 'WH1/Stock/A-01');
     await expect.poll(() => page.getByTestId('current-bin').textContent()).toBe('WH1/Stock/A-01');
     await expect.poll(() => status().getAttribute('data-state')).toBe('ok');
 
     // EAN-13 of BOLT-M8, then the quantity.
-    await wedgeScan('6901234567892');
+    await wedgeScan(page, '6901234567892');
     await page.getByTestId('qty-input').waitFor();
     await expect.poll(() => page.evaluate("document.activeElement?.getAttribute('data-testid')")).toBe('qty-input');
     await page.keyboard.type('12');
@@ -91,7 +80,7 @@ describe('phone scanning', () => {
 
     // A GS1 DataMatrix lot label (AI 240 SKU, 10 lot) as a wedge scanner types it: ]d2, FNC1 as Ctrl+].
     await page.getByTestId('scan-input').focus();
-    await wedgeScan(']d2240MILK\u001d10L7');
+    await wedgeScan(page, ']d2240MILK\u001d10L7');
     await page.getByTestId('qty-input').waitFor();
     expect(await page.getByTestId('lot-input').inputValue()).toBe('L7');
     await page.keyboard.type('4.5');
@@ -105,7 +94,7 @@ describe('phone scanning', () => {
 
   it('refuses a GS1 code with a bad check digit, loudly', async () => {
     await page.getByTestId('scan-input').focus();
-    await wedgeScan('(01)09501101530004(10)X');
+    await wedgeScan(page, '(01)09501101530004(10)X');
     await expect.poll(() => status().getAttribute('data-state')).toBe('error');
     expect(await status().textContent()).toContain('check digit');
     expect(await page.evaluate('window.__cangkuScanFeedback.slice(-1)[0]')).toBe('error');
@@ -124,10 +113,10 @@ describe('phone scanning', () => {
   const offlineScan = async (context: ReturnType<Page['context']>) => {
     await context.setOffline(true);
     await page.getByTestId('scan-input').focus();
-    await wedgeScan('WH1/Stock/A-02');
+    await wedgeScan(page, 'WH1/Stock/A-02');
     await expect.poll(() => page.getByTestId('current-bin').textContent()).toBe('WH1/Stock/A-02');
     // The count's items were cached when it opened: the SKU resolves without the network.
-    await wedgeScan('NUT');
+    await wedgeScan(page, 'NUT');
     await page.getByTestId('qty-input').waitFor();
     await page.keyboard.type('6');
     await page.keyboard.press('Enter');
@@ -158,7 +147,7 @@ describe('phone scanning', () => {
   it('looks an item up by scanning its barcode, and a bin by its label', async () => {
     await page.goto('/m/lookup');
     await page.getByTestId('scan-input').focus();
-    await wedgeScan(']E06901234567892');
+    await wedgeScan(page, ']E06901234567892');
     await expect.poll(() => page.getByTestId('lookup-sku').textContent()).toBe('BOLT-M8');
     const rows = await page.locator('[data-testid="lookup-stock"] tbody tr').allTextContents();
     expect(rows.join('|')).toContain('WH1/Stock/A-01');
@@ -166,7 +155,7 @@ describe('phone scanning', () => {
     await e2e.screenshot(page, 'mobile-lookup-item');
 
     await page.getByTestId('scan-input').focus();
-    await wedgeScan('WH1/Stock/A-01');
+    await wedgeScan(page, 'WH1/Stock/A-01');
     await expect.poll(() => page.getByTestId('lookup-location').textContent()).toContain('MILK');
     await e2e.screenshot(page, 'mobile-lookup-bin');
   });

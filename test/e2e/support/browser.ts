@@ -46,6 +46,8 @@ export interface E2E {
   screenshot(page: Page, name: string): Promise<string>;
   /** Call the API directly (as admin unless `token` is given). */
   api<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
+  /** Like api, but throws on an answer of 300 or more, with the problem in the message: for test setup. */
+  apiOk<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<T>;
   allowConsoleErrors(pattern: RegExp): void;
   assertNoConsoleErrors(): void;
   close(): Promise<void>;
@@ -120,6 +122,11 @@ export async function startE2E(options: { build?: boolean } = {}): Promise<E2E> 
       return file;
     },
     api,
+    async apiOk(method, path, body, token) {
+      const res = await api(method, path, body, token);
+      if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body;
+    },
     allowConsoleErrors(pattern) {
       allowed.push(pattern);
     },
@@ -140,3 +147,4 @@ export async function startE2E(options: { build?: boolean } = {}): Promise<E2E> 
   };
   return e2e;
 }
+
