@@ -5,6 +5,7 @@ import { authorize, requireWarehouse, type ServiceContext } from '../../app/cont
 import { SALES_ORDER } from '../sales/document-type.js';
 import { warehouseByCode } from '../warehouses/service.js';
 import { PICKABLE_ORDER_STATUSES } from './model.js';
+import { ordersWaitingForWave } from './waiting-orders.js';
 
 export interface CandidateFilter {
   warehouse: string;
@@ -28,24 +29,8 @@ export async function listWaveCandidates(ctx: ServiceContext, filter: CandidateF
   const warehouse = await warehouseByCode(db, orgId, filter.warehouse);
   requireWarehouse(ctx.actor, warehouse.id);
 
-  let query = db
-    .selectFrom('sales_orders as o')
-    .select(['o.id', 'o.customer', 'o.priority', 'o.requested_on', 'o.status', 'o.created_at'])
-    .where('o.org_id', '=', orgId)
-    .where('o.status', 'in', [...PICKABLE_ORDER_STATUSES])
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('reservations as r')
-          .innerJoin('locations as l', (j) => j.onRef('l.org_id', '=', 'r.org_id').onRef('l.id', '=', 'r.location_id'))
-          .select('r.id')
-          .whereRef('r.org_id', '=', 'o.org_id')
-          .whereRef('r.document_id', '=', 'o.id')
-          .where('r.document_type', '=', SALES_ORDER)
-          .where('r.status', '=', 'open')
-          .where('l.warehouse_id', '=', warehouse.id)
-          .where(sql<boolean>`not exists (select 1 from pick_tasks t where t.org_id = r.org_id and t.reservation_id = r.id)`),
-      ),
-    );
+  let query = ordersWaitingForWave(db, orgId, warehouse.id)
+    .select(['o.id', 'o.customer', 'o.priority', 'o.requested_on', 'o.status', 'o.created_at']);
   if (filter.priority !== undefined) query = query.where('o.priority', '<=', filter.priority);
   if (filter.requestedBy !== undefined) query = query.where('o.requested_on', 'is not', null).where('o.requested_on', '<=', filter.requestedBy);
   const rows = await query.orderBy('o.priority').orderBy('o.created_at').orderBy('o.id').limit(filter.limit + 1).execute();

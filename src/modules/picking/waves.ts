@@ -11,6 +11,7 @@ import { SALES_ORDER } from '../sales/document-type.js';
 import { warehouseByCode } from '../warehouses/service.js';
 import { DEFAULT_WAVE_ORDERS, PICKABLE_ORDER_STATUSES, PICK_WAVE, fieldErrors } from './model.js';
 import { releaseUnfitReservations } from './shelf-check.js';
+import { ordersWaitingForWave } from './waiting-orders.js';
 import { waveView } from './view.js';
 
 export interface NewWave {
@@ -86,24 +87,8 @@ async function lockNamedOrders(lt: LedgerTx, orgId: number, ids: number[]): Prom
 
 /** Confirmed (or partially shipped) orders with open reservations here not in a wave: priority, then age. */
 async function lockWaitingOrders(lt: LedgerTx, orgId: number, warehouseId: number, limit: number): Promise<number[]> {
-  const waiting = await lt.tx
-    .selectFrom('sales_orders as o')
+  const waiting = await ordersWaitingForWave(lt.tx, orgId, warehouseId)
     .select('o.id')
-    .where('o.org_id', '=', orgId)
-    .where('o.status', 'in', [...PICKABLE_ORDER_STATUSES])
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('reservations as r')
-          .innerJoin('locations as l', (j) => j.onRef('l.org_id', '=', 'r.org_id').onRef('l.id', '=', 'r.location_id'))
-          .select('r.id')
-          .whereRef('r.org_id', '=', 'o.org_id')
-          .whereRef('r.document_id', '=', 'o.id')
-          .where('r.document_type', '=', SALES_ORDER)
-          .where('r.status', '=', 'open')
-          .where('l.warehouse_id', '=', warehouseId)
-          .where(sql<boolean>`not exists (select 1 from pick_tasks t where t.org_id = r.org_id and t.reservation_id = r.id)`),
-      ),
-    )
     .orderBy('o.priority')
     .orderBy('o.created_at')
     .orderBy('o.id')
