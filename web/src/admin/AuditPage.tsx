@@ -7,6 +7,7 @@ import { useI18n } from '../i18n';
 import { QueryState } from '../components/QueryState';
 import { Pager } from '../components/Pager';
 import { renderValue } from '../components/values';
+import { VisuallyHidden } from '../components/VisuallyHidden';
 import { AdminCard, RequireRight } from './shared';
 import { useUsers } from './UsersPage';
 import { useMe } from './me';
@@ -65,6 +66,8 @@ function AuditSearch() {
       <QueryState isLoading={query.isLoading} error={query.error} refetch={() => void query.refetch()}>
         <Table<AuditEntry> rowKey="id" size="small" dataSource={query.data?.items ?? []} loading={query.isFetching} pagination={false} scroll={{ x: true }} data-testid="audit-table"
           expandable={{
+            // The expand buttons' column gets a header a screen reader can announce.
+            columnTitle: <VisuallyHidden>{t('common.details')}</VisuallyHidden>,
             rowExpandable: (r) => r.detail !== null || Boolean(r.changes),
             expandedRowRender: (r) => (r.changes
               ? <Table size="small" rowKey="field" pagination={false} dataSource={r.changes}

@@ -35,7 +35,7 @@ export function CompanySwitch({ variant = 'desktop' }: { variant?: 'desktop' | '
       icon: s.company === session.company ? <CheckOutlined aria-hidden /> : <span style={{ display: 'inline-block', width: 14 }} aria-hidden />,
       label: (
         <span data-testid={`company-option-${s.company}`} aria-current={s.company === session.company ? 'true' : undefined}>
-          {s.companyName ?? s.company} <span style={{ color: '#8c8c8c' }}>· {s.username}</span>
+          {s.companyName ?? s.company} <span style={{ color: '#666' }}>· {s.username}</span>
         </span>
       ),
     })),

@@ -79,7 +79,7 @@ function Shell() {
       </a>
       <Layout.Sider breakpoint="lg" collapsedWidth={56} width={220} theme="light" style={{ borderRight: '1px solid #f0f0f0' }}>
         <div style={{ padding: '16px 20px', fontWeight: 600, fontSize: 16, whiteSpace: 'nowrap', overflow: 'hidden' }}>{t('app.name')}</div>
-        <nav aria-label={t('nav.dashboard')}>
+        <nav aria-label={t('nav.main')}>
           <Menu mode="inline" items={menu} selectedKeys={[selected]} defaultOpenKeys={['documents', 'master']} onClick={({ key }) => navigate(key)} />
         </nav>
       </Layout.Sider>

@@ -86,7 +86,7 @@ function SuggestionList() {
   const columns = [
     ...columnsOf<Suggestion>(['number', 'status', 'warehouse', 'bin', 'sku', 'name', 'lot', 'missing', 'task', 'found', 'createdAt']).map((c) =>
       c.key === 'missing' ? { ...c, title: t('flow.missing') } : c.key === 'task' ? { ...c, title: t('flow.task') } : c.key === 'found' ? { ...c, title: t('flow.found') } : c),
-    { key: 'actions', title: '', render: (_: unknown, s: Suggestion) => <ResolveCell suggestion={s} /> },
+    { key: 'actions', title: t('common.actions'), render: (_: unknown, s: Suggestion) => <ResolveCell suggestion={s} /> },
   ];
   return (
     <QueryState isLoading={list.isLoading} error={list.error} refetch={() => void list.refetch()} isEmpty={list.items.length === 0 && list.page === 1} emptyText={t('flow.noSuggestions')}>
@@ -165,7 +165,7 @@ function WaveDetail({ id }: { id: string }) {
     ...columnsOf<Task>(['seq', 'number', 'order', 'customer', 'bin', 'sku', 'name', 'lot', 'expiresOn', 'quantity', 'picked', 'short', 'remaining', 'status']).map((c) =>
       c.key === 'order' ? { ...c, render: (v: unknown, r: Task) => <Link to={`/documents/sales-orders/${r.orderId}`}>{String(v)}</Link> } : c.key === 'remaining' ? { ...c, title: t('flow.remaining') } : c),
     {
-      key: 'actions', title: '', fixed: 'right' as const,
+      key: 'actions', title: t('common.actions'), fixed: 'right' as const,
       render: (_: unknown, r: Task) => r.status === 'open' && r.remaining > 0 ? (
         <Space>
           <Button size="small" type="primary" onClick={() => setSelected({ taskId: r.id, mode: 'pick' })} data-testid={`task-pick-${r.number}`}>{t('flow.pick')}</Button>

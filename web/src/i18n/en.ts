@@ -55,6 +55,7 @@ export const en: Record<string, string> = {
   'header.company': 'Company',
   'header.live': 'Live',
   'header.offline': 'Offline',
+  'nav.main': 'Main menu',
   'nav.dashboard': 'Dashboard',
   'nav.stock': 'Stock',
   'nav.items': 'Items',

@@ -55,6 +55,7 @@ export const zhCN: Record<string, string> = {
   'header.company': '公司',
   'header.live': '实时',
   'header.offline': '离线',
+  'nav.main': '主菜单',
   'nav.dashboard': '概览',
   'nav.stock': '库存',
   'nav.items': '物料',

@@ -61,7 +61,7 @@ export default function LookupScreen() {
 
   const stockColumns = [
     { title: t('lookup.location'), dataIndex: 'location', render: (v: string) => v },
-    { title: t('m.lot'), dataIndex: 'lot', render: (v: string | null, r: StockRow) => (v ? <>{v}{r.expiresOn ? <div style={{ color: '#8c8c8c', fontSize: 12 }}>{r.expiresOn}</div> : null}</> : '') },
+    { title: t('m.lot'), dataIndex: 'lot', render: (v: string | null, r: StockRow) => (v ? <>{v}{r.expiresOn ? <div style={{ color: '#666', fontSize: 12 }}>{r.expiresOn}</div> : null}</> : '') },
     { title: t('lookup.onHand'), dataIndex: 'onHand', align: 'right' as const },
     { title: t('lookup.available'), dataIndex: 'available', align: 'right' as const },
   ];

@@ -101,11 +101,12 @@ function TopBar() {
   return (
     <header style={{ position: 'sticky', top: 0, zIndex: 10, display: 'flex', alignItems: 'center', gap: 8, padding: '8px 12px', background: '#0958d9', color: '#fff' }}>
       {!atHome && <Button type="text" aria-label={t('m.back')} icon={<ArrowLeftOutlined style={{ color: '#fff' }} />} onClick={() => navigate(-1)} />}
-      <Link to="/m" style={{ color: '#fff', fontWeight: 600, fontSize: 17, flex: 1 }}>{t('m.title')}{warehouse ? ` · ${warehouse}` : ''}</Link>
+      <h1 style={{ margin: 0, fontSize: 17, fontWeight: 600, flex: 1 }}><Link to="/m" style={{ color: '#fff' }}>{t('m.title')}{warehouse ? ` · ${warehouse}` : ''}</Link></h1>
       <CompanySwitch variant="phone" />
       {!online && <Tag color="orange" data-testid="offline-tag">{t('header.offline')}</Tag>}
       <Link to="/m/queue" data-testid="queue-link" aria-label={t('m.queue')}>
-        <Badge count={pending + failed} color={failed ? '#ff4d4f' : '#faad14'} showZero={false}>
+        {/* Red-7 and orange-8: white digits at 4.5:1 or more. */}
+        <Badge count={pending + failed} color={failed ? '#cf1322' : '#ad4e00'} showZero={false}>
           <span style={{ color: '#fff', fontSize: 20, padding: 4 }} aria-hidden>⇅</span>
         </Badge>
       </Link>
@@ -119,7 +120,7 @@ export default function MobileApp() {
   return (
     <div className="ck-mobile" style={{ minHeight: '100dvh', background: '#f5f5f5', maxWidth: 640, margin: '0 auto' }}>
       <TopBar />
-      {!online && <div data-testid="offline-banner" style={{ background: '#fffbe6', color: '#ad6800', padding: '6px 12px', fontSize: 14 }}>{t('m.offline')}</div>}
+      {!online && <div data-testid="offline-banner" style={{ background: '#fffbe6', color: '#874d00', padding: '6px 12px', fontSize: 14 }}>{t('m.offline')}</div>}
       <main style={{ padding: 12 }}>
         <Suspense fallback={<div role="status" style={{ textAlign: 'center', padding: 32 }}>{t('m.loading')}</div>}>
           <Routes>

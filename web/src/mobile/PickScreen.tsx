@@ -142,8 +142,8 @@ function WaveScreen({ id, warehouse }: { id: number; warehouse: string }) {
   const done = tasks.filter((x) => left(x) === 0).length;
   return (
     <div data-testid="pick-screen">
-      <h2 style={{ fontSize: 18, margin: 0 }}>{wave.data?.number ?? '…'} <span style={{ fontSize: 14, color: '#8c8c8c' }}>{done}/{tasks.length}</span></h2>
-      <Progress percent={tasks.length ? Math.round((done / tasks.length) * 100) : 0} size="small" showInfo={false} />
+      <h2 style={{ fontSize: 18, margin: 0 }}>{wave.data?.number ?? '…'} <span style={{ fontSize: 14, color: '#666' }}>{done}/{tasks.length}</span></h2>
+      <Progress percent={tasks.length ? Math.round((done / tasks.length) * 100) : 0} size="small" showInfo={false} aria-label={`${t('m.pick')} ${done}/${tasks.length}`} />
       {task ? (
         <div style={{ background: '#fff', borderRadius: 8, padding: 12, margin: '8px 0' }} data-testid="pick-task">
           <div style={{ fontSize: 28, fontWeight: 700 }}>{shortCode(task.bin)}</div>
@@ -156,7 +156,7 @@ function WaveScreen({ id, warehouse }: { id: number; warehouse: string }) {
       {task && <ScanField ref={scanField} onScan={onScan} state={state} />}
       {task && ready && (
         <div style={{ display: 'flex', gap: 8, marginTop: 8 }}>
-          <Input ref={qtyInput} size="large" inputMode="decimal" prefix={<span style={{ color: '#8c8c8c', marginRight: 4 }}>{t('m.qty')}</span>} suffix={task.unit} value={qty} onChange={(e) => setQty(e.target.value)}
+          <Input ref={qtyInput} size="large" inputMode="decimal" prefix={<span style={{ color: '#666', marginRight: 4 }}>{t('m.qty')}</span>} suffix={task.unit} value={qty} onChange={(e) => setQty(e.target.value)}
             onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); confirm(); } }} />
           <Button size="large" type="primary" onClick={confirm}>{t('m.confirm')}</Button>
         </div>

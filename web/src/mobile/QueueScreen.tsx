@@ -23,7 +23,7 @@ export default function QueueScreen() {
               <strong>{c.label}</strong>
               <Tag color={c.state === 'failed' ? 'red' : 'gold'}>{c.state === 'failed' ? t('m.refused') : t('m.waiting')}</Tag>
             </div>
-            <div style={{ color: '#8c8c8c', fontSize: 13 }}>{new Date(c.createdAt).toLocaleString()} · {t('m.attempts', { n: c.attempts })}</div>
+            <div style={{ color: '#666', fontSize: 13 }}>{new Date(c.createdAt).toLocaleString()} · {t('m.attempts', { n: c.attempts })}</div>
             {c.lastError && (
               <div style={{ color: c.state === 'failed' ? '#a8071a' : '#ad6800', fontSize: 14 }}>
                 {c.lastError.message}

@@ -17,7 +17,7 @@ import { QueueFullError } from '../scan/queue.js';
 import { scanQueue, useOnline } from '../scan/useScanQueue';
 import { findItem, interpretScan, looksLikeScan, parseQuantity, type Item } from './data';
 
-const PREFIX = { color: '#8c8c8c', marginRight: 4 } as const;
+const PREFIX = { color: '#666', marginRight: 4 } as const;
 
 interface PoLine { line: number; sku: string; name: string; unit: string; quantity: number; received: number; remaining: number }
 interface PurchaseOrder { id: number; number: string; status: string; supplier: string; supplierName: string; warehouse: string; lines: PoLine[] }
@@ -168,7 +168,7 @@ export function ReceiveScreen() {
         rowKey={(l) => l.line}
         render={(l) => (
           <div style={rowStyle}>
-            <span>#{l.line} {l.sku} <span style={{ color: '#8c8c8c' }}>{l.name}</span></span>
+            <span>#{l.line} {l.sku} <span style={{ color: '#666' }}>{l.name}</span></span>
             <span>{l.received + inDraft(l.line)} / {l.quantity} {l.unit}</span>
           </div>
         )}

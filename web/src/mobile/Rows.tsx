@@ -4,7 +4,7 @@ import { Spin } from 'antd';
 
 export function Rows<T>({ items, render, empty, loading, rowKey }: { items: T[]; render(item: T): ReactNode; empty?: ReactNode; loading?: boolean; rowKey(item: T, index: number): string | number }) {
   if (loading) return <div style={{ textAlign: 'center', padding: 24 }}><Spin /></div>;
-  if (items.length === 0) return <div style={{ color: '#8c8c8c', padding: '12px 0' }}>{empty}</div>;
+  if (items.length === 0) return <div style={{ color: '#666', padding: '12px 0' }}>{empty}</div>;
   return <div role="list">{items.map((item, i) => <div role="listitem" key={rowKey(item, i)}>{render(item)}</div>)}</div>;
 }
 

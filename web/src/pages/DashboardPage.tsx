@@ -44,7 +44,7 @@ export default function DashboardPage() {
     grid: { left: 48, right: 16, top: 24, bottom: 32 },
     xAxis: { type: 'category', data: d?.warehouses.map((w) => w.code) ?? [] },
     yAxis: { type: 'value' },
-    series: [{ type: 'bar', name: d?.stockValue === null ? t('dashboard.onHand') : t('dashboard.value'), data: d?.warehouses.map((w) => w.value ?? w.onHand) ?? [], itemStyle: { color: '#1677ff' } }],
+    series: [{ type: 'bar', name: d?.stockValue === null ? t('dashboard.onHand') : t('dashboard.value'), data: d?.warehouses.map((w) => w.value ?? w.onHand) ?? [], itemStyle: { color: '#0958d9' } }],
   }), [d, t]);
 
   const orders = useMemo<ChartOption>(() => {
@@ -69,8 +69,8 @@ export default function DashboardPage() {
     xAxis: { type: 'category', data: d?.trend.map((p) => p.date.slice(5)) ?? [] },
     yAxis: { type: 'value' },
     series: [
-      { type: 'line', smooth: true, name: t('dashboard.inbound'), data: d?.trend.map((p) => p.inbound) ?? [], itemStyle: { color: '#52c41a' } },
-      { type: 'line', smooth: true, name: t('dashboard.outbound'), data: d?.trend.map((p) => p.outbound) ?? [], itemStyle: { color: '#fa8c16' } },
+      { type: 'line', smooth: true, name: t('dashboard.inbound'), data: d?.trend.map((p) => p.inbound) ?? [], itemStyle: { color: '#237804' } },
+      { type: 'line', smooth: true, name: t('dashboard.outbound'), data: d?.trend.map((p) => p.outbound) ?? [], itemStyle: { color: '#ad4e00' } },
     ],
   }), [d, t]);
 

@@ -175,11 +175,11 @@ export function WaveScanPanel({ wave }: { wave: Wave }) {
         <Space wrap style={{ marginTop: 8 }}>
           {item.tracking !== 'none' && (
             <Input ref={lotInput} value={lot} onChange={(e) => setLot(e.target.value)} style={{ width: 200 }} aria-label={fieldLabel('lot')} data-testid="wave-scan-lot"
-              prefix={<span style={{ color: '#8c8c8c' }}>{fieldLabel('lot')}</span>}
+              prefix={<span style={{ color: '#666' }}>{fieldLabel('lot')}</span>}
               onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); qtyInput.current?.select(); } }} />
           )}
           <Input ref={qtyInput} value={qty} onChange={(e) => setQty(e.target.value)} inputMode="decimal" style={{ width: 200 }} aria-label={fieldLabel('quantity')} data-testid="wave-scan-qty"
-            prefix={<span style={{ color: '#8c8c8c' }}>{fieldLabel('quantity')}</span>} suffix={item.unit}
+            prefix={<span style={{ color: '#666' }}>{fieldLabel('quantity')}</span>} suffix={item.unit}
             onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); submit(); } }} />
           <Button type="primary" onClick={submit} loading={pick.isPending} data-testid="wave-scan-submit">{t('flow.pick')}</Button>
         </Space>
