@@ -9,6 +9,7 @@ import { applyApiError, describeError } from '../components/forms';
 import { renderValue } from '../components/values';
 import { ShownOnce } from './shared';
 import { useMe } from './me';
+import { useAuth } from '../auth/AuthContext';
 
 interface Token { id: number; kind: 'session' | 'api'; name: string | null; createdAt: string; expiresAt: string; lastUsedAt: string | null; current: boolean }
 
@@ -17,6 +18,7 @@ function ChangePassword({ forced }: { forced?: boolean }) {
   const { message } = App.useApp();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  const { user } = useAuth();
   const [form] = Form.useForm();
   const [error, setError] = useState<string>();
   const change = useMutation({
@@ -35,6 +37,8 @@ function ChangePassword({ forced }: { forced?: boolean }) {
       {forced && <Alert type="warning" showIcon role="alert" title={t('adm.account.mustChange')} style={{ marginBottom: 16 }} />}
       {error && <Alert type="error" showIcon title={error} role="alert" style={{ marginBottom: 16 }} />}
       <Form form={form} layout="vertical" name="password" style={{ maxWidth: 420 }} onFinish={(v) => { setError(undefined); change.mutate(v); }}>
+        {/* Tells password managers whose password this is; never shown. */}
+        <input type="text" name="username" autoComplete="username" value={user?.username ?? ''} readOnly hidden />
         <Form.Item name="currentPassword" label={t('adm.account.current')} rules={[{ required: true }]}><Input.Password autoComplete="current-password" /></Form.Item>
         <Form.Item name="newPassword" label={t('adm.account.new')} rules={[{ required: true, min: 8, message: t('adm.users.passwordHint') }]}><Input.Password autoComplete="new-password" /></Form.Item>
         <Form.Item name="confirm" label={t('adm.account.confirm')} dependencies={['newPassword']}
