@@ -7,6 +7,7 @@
  *   npm run -s bench -- --quick       small counts, to check the suite works
  *   npm run -s bench -- --only=engine_limit,ledger_post
  *   npm run -s bench -- --only=flash_sale
+ *   npm run -s bench -- --only=statements --sql   SQL statements per sales-order command, with their text
  *
  * (-s keeps npm's own banner off stdout.)
  */
@@ -16,9 +17,10 @@ import { benchLedgerPost, type LedgerPostResult } from './ledger-post.js';
 import { HTTP_SCENARIOS, benchHttpConfirm, type HttpConfirmResult } from './http-confirm.js';
 import { benchStockQuery, type StockQueryResult } from './stock-query.js';
 import { benchFlashSale, type FlashSaleResult } from './flash-sale.js';
+import { benchStatements, type StatementsResult } from './statements.js';
 import { cpuMeter, emit, machine, makeTempDir, probeCommitLatency, progress, round, sqliteVersion, type TempDir } from './support.js';
 
-const BENCHES = ['engine_limit', 'ledger_post', 'http_confirm', 'stock_query', 'flash_sale'] as const;
+const BENCHES = ['engine_limit', 'ledger_post', 'http_confirm', 'stock_query', 'flash_sale', 'statements'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const quick = process.argv.includes('--quick');
@@ -54,6 +56,7 @@ interface Figures {
   http?: HttpConfirmResult[];
   stock?: StockQueryResult[];
   flash?: FlashSaleResult;
+  statements?: StatementsResult[];
 }
 
 /** Conditions a bench ran under: the disk's durable-commit latency just before, and CPU use during. */
@@ -93,6 +96,11 @@ async function runAll(temp: TempDir): Promise<Figures> {
     const { result, conditions } = await measured(temp, 'flash', () => benchFlashSale(temp, SIZE.flash));
     figures.flash = result;
     emit({ bench: 'flash_sale', ...result, ...conditions });
+  }
+  if (selected.has('statements')) {
+    // Counted, not timed: no conditions to record.
+    figures.statements = await benchStatements(temp, { sql: process.argv.includes('--sql') });
+    for (const r of figures.statements) emit({ bench: 'statements', ...r });
   }
   return figures;
 }
@@ -143,6 +151,9 @@ function summary(f: Figures) {
     info('flash_sale: refused (409 insufficient-stock)', f.flash.refused);
     // Met only when the run was checked end to end (verified), not merely when nothing was counted.
     goals.push({ goal: 'flash_sale: units oversold (checked against the database and verifyLedger)', target: GOAL.flashOversold, measured: f.flash.oversold, met: f.flash.verified && f.flash.oversold <= GOAL.flashOversold });
+  }
+  for (const r of f.statements ?? []) {
+    goals.push({ goal: `statements: sales-order ${r.command}, ${r.lines} line(s), ${r.actor}`, target: null, measured: r.statements, met: null, informational: true });
   }
   const targeted = goals.filter((g) => !g.informational);
   return { type: 'summary', ratios, goals, goalsMet: targeted.filter((g) => g.met).length, goalsTotal: targeted.length };

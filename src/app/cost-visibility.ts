@@ -28,16 +28,37 @@ export function hideCosts<T>(value: T, actor: Actor): T {
   return strip(value, false) as T;
 }
 
+/** Keys seen so far and whether they carry money: responses reuse a small set of keys, and the pattern is the costly part. */
+const moneyKeys = new Map<string, boolean>();
+
+function moneyKey(key: string): boolean {
+  let money = moneyKeys.get(key);
+  if (money === undefined) {
+    money = isMoneyKey(key);
+    // Keys can come from data (e.g. maps by code): keep the memo bounded.
+    if (moneyKeys.size >= 10_000) moneyKeys.clear();
+    moneyKeys.set(key, money);
+  }
+  return money;
+}
+
 function strip(value: unknown, hidden: boolean): unknown {
   if (value === null || value === undefined) return value;
-  if (typeof value === 'number' || typeof value === 'bigint') return hidden ? null : value;
-  if (typeof value === 'string') return hidden && NUMERIC_TEXT.test(value.trim()) ? null : value;
+  switch (typeof value) {
+    case 'number':
+    case 'bigint':
+      return hidden ? null : value;
+    case 'string':
+      return hidden && NUMERIC_TEXT.test(value.trim()) ? null : value;
+    case 'object':
+      break;
+    default:
+      return value;
+  }
   if (Array.isArray(value)) return value.map((v) => strip(v, hidden));
   if (Buffer.isBuffer(value) || value instanceof Uint8Array || value instanceof Date) return value;
-  if (typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = strip(v, hidden || isMoneyKey(k));
-    return out;
-  }
-  return value;
+  const source = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(source)) out[k] = strip(source[k], hidden || moneyKey(k));
+  return out;
 }

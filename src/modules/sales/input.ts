@@ -4,12 +4,19 @@ import { isCalendarDate, todayIso } from '../../core/text.js';
 import { num } from '../../db/schema.js';
 import type { Tx } from '../../db/store.js';
 import { grossAmount } from './amounts.js';
+import { prepared } from './prepared.js';
 import type { CreateOrderInput } from './schemas.js';
+import type { OrderPartner } from './view.js';
 
 /** A line as stored, after every check. */
 export interface ResolvedLine {
   itemId: number;
+  /** The item's sku, unit and precision and the warehouse's code, as stored (for the order's view). */
+  sku: string;
+  unit: string;
+  unitPrecision: number;
   warehouseId: number;
+  warehouseCode: string;
   quantity: bigint;
   unitPrice: bigint | null;
   discountPercent: bigint;
@@ -34,10 +41,18 @@ export function checkRequestedOn(problems: Problems, field: string, value: strin
   else if (value < todayIso()) problems.add(field, 'must be today or later');
 }
 
+const warehousesByCode = prepared((db, p: { orgId: number; codes: string[] }) => db.selectFrom('warehouses').select(['id', 'code']).where('org_id', '=', p.orgId).where('code', 'in', p.codes));
+const itemsBySku = prepared((db, p: { orgId: number; skus: string[] }) =>
+  db.selectFrom('items').select(['id', 'sku', 'unit', 'unit_precision', 'archived']).where('org_id', '=', p.orgId).where('sku', 'in', p.skus),
+);
+const partnerByCode = prepared((db, p: { orgId: number; code: string }) =>
+  db.selectFrom('partners').select(['id', 'code', 'name', 'kind', 'archived', 'min_shelf_life_days']).where('org_id', '=', p.orgId).where('code', '=', p.code),
+);
+
 export async function warehouseIdsByCode(tx: Tx, orgId: number, codes: string[]): Promise<Map<string, number>> {
   const unique = [...new Set(codes)];
   if (unique.length === 0) return new Map();
-  const rows = await tx.selectFrom('warehouses').select(['id', 'code']).where('org_id', '=', orgId).where('code', 'in', unique).execute();
+  const rows = await warehousesByCode(tx, { orgId, codes: unique });
   return new Map(rows.map((r) => [r.code, num(r.id)]));
 }
 
@@ -52,9 +67,11 @@ export async function resolveLines(
   lines: CreateOrderInput['lines'],
   defaultWarehouseId: number | null,
   problems: Problems,
+  /** The code of `defaultWarehouseId`. */
+  defaultWarehouseCode = '',
 ): Promise<ResolvedLine[]> {
   const skus = [...new Set(lines.map((l) => l.sku))];
-  const itemRows = await tx.selectFrom('items').select(['id', 'sku', 'unit', 'unit_precision', 'archived']).where('org_id', '=', orgId).where('sku', 'in', skus).execute();
+  const itemRows = await itemsBySku(tx, { orgId, skus });
   const items = new Map(itemRows.map((r) => [r.sku, r]));
   const warehouses = await warehouseIdsByCode(tx, orgId, lines.flatMap((l) => (l.warehouse ? [l.warehouse] : [])));
   return lines.map((line, i) => {
@@ -63,10 +80,14 @@ export async function resolveLines(
     if (!item) problems.add(at('sku'), `unknown sku ${line.sku}`);
     else if (num(item.archived) === 1) problems.add(at('sku'), `item ${line.sku} is archived`);
     let warehouseId = defaultWarehouseId ?? 0;
+    let warehouseCode = defaultWarehouseCode;
     if (line.warehouse !== undefined) {
       const found = warehouses.get(line.warehouse);
       if (found === undefined) problems.add(at('warehouse'), `unknown warehouse ${line.warehouse}`);
-      else warehouseId = found;
+      else {
+        warehouseId = found;
+        warehouseCode = line.warehouse;
+      }
     }
     let quantity = 0n;
     if (item) {
@@ -97,7 +118,10 @@ export async function resolveLines(
       }
     }
     checkRequestedOn(problems, at('requestedOn'), line.requestedOn);
-    return { itemId: item ? num(item.id) : 0, warehouseId, quantity, unitPrice, discountPercent, requestedOn: line.requestedOn ?? null };
+    return {
+      itemId: item ? num(item.id) : 0, sku: item?.sku ?? line.sku, unit: item?.unit ?? '', unitPrecision: item ? num(item.unit_precision) : 0,
+      warehouseId, warehouseCode, quantity, unitPrice, discountPercent, requestedOn: line.requestedOn ?? null,
+    };
   });
 }
 
@@ -111,17 +135,21 @@ export async function resolveCustomer(
   orgId: number,
   input: { customer?: string; partner?: string | null },
   problems: Problems,
-): Promise<{ customer: string | undefined; partnerId: number | null | undefined }> {
+): Promise<{ customer: string | undefined; partnerId: number | null | undefined; partner?: OrderPartner | undefined }> {
   if (input.partner === null) return { customer: input.customer, partnerId: null };
   const code = input.partner ?? input.customer;
   if (code === undefined) return { customer: undefined, partnerId: undefined };
-  const row = await tx.selectFrom('partners').select(['id', 'name', 'kind', 'archived']).where('org_id', '=', orgId).where('code', '=', code).executeTakeFirst();
+  const [row] = await partnerByCode(tx, { orgId, code });
   const usable = row && num(row.archived) === 0 && (row.kind === 'customer' || row.kind === 'both');
+  // The linked partner as the order's view shows it.
+  const partner = usable
+    ? { id: num(row.id), code: row.code, name: row.name, minShelfLifeDays: row.min_shelf_life_days === null ? null : num(row.min_shelf_life_days) }
+    : undefined;
   if (input.partner !== undefined) {
     if (!row) problems.add('partner', `unknown partner ${code}`);
     else if (num(row.archived) === 1) problems.add('partner', `partner ${code} is archived`);
     else if (!usable) problems.add('partner', `partner ${code} is a ${row.kind}, not a customer`);
-    return { customer: input.customer ?? row?.name, partnerId: usable ? num(row.id) : null };
+    return { customer: input.customer ?? row?.name, partnerId: usable ? num(row.id) : null, partner };
   }
-  return { customer: input.customer, partnerId: usable ? num(row.id) : null };
+  return { customer: input.customer, partnerId: usable ? num(row.id) : null, partner };
 }

@@ -30,11 +30,27 @@ export function lockedFrom(requestedOn: string | null, lockHours: bigint): strin
   return new Date(Date.parse(`${requestedOn}T00:00:00Z`) - Number(lockHours) * 3_600_000).toISOString();
 }
 
-export async function orderLock(tx: Tx, orgId: number, order: { id: number; status: string; requestedOn: string | null }, lines: LineState[]): Promise<OrderLock> {
-  const settings = await readSettings(tx, orgId);
-  const from = lockedFrom(earliestRequestedOn(order.requestedOn, lines), settings.salesOrderLockHours / 1_000_000n);
+/** The company's lock period in whole hours. */
+export async function lockHours(tx: Tx, orgId: number): Promise<bigint> {
+  return (await readSettings(tx, orgId)).salesOrderLockHours / 1_000_000n;
+}
+
+/**
+ * The order's lock. What the caller already knows is not read again: `lockHours` (e.g. once for a
+ * page of orders), `picking` (e.g. an order that was a draft until now has no pick task).
+ */
+export async function orderLock(
+  tx: Tx,
+  orgId: number,
+  order: { id: number; status: string; requestedOn: string | null },
+  lines: LineState[],
+  known: { lockHours?: bigint | undefined; picking?: boolean } = {},
+): Promise<OrderLock> {
+  const earliest = earliestRequestedOn(order.requestedOn, lines);
+  // Without a requested date the lock hours change nothing: the settings are not read.
+  const from = earliest === null ? null : lockedFrom(earliest, known.lockHours ?? (await lockHours(tx, orgId)));
   if (order.status !== 'confirmed' && order.status !== 'partially_shipped') return { lockedFrom: from, picking: false, locked: false };
-  const picking = await pickingUnderWay(tx, orgId, order.id);
+  const picking = known.picking ?? (await pickingUnderWay(tx, orgId, order.id));
   return { lockedFrom: from, picking, locked: picking || (from !== null && new Date().toISOString() >= from) };
 }
 

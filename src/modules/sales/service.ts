@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import { DecimalFormatError, parseScaled, toBigInt, toJsonNumber } from '../../core/decimal.js';
 import { conflict, insufficientStock, notFound, type ShortLine } from '../../core/errors.js';
 import { todayIso } from '../../core/text.js';
-import { num, type SalesOrderStatus } from '../../db/schema.js';
+import { num, type SalesOrderLinesTable, type SalesOrdersTable, type SalesOrderStatus } from '../../db/schema.js';
 import type { Tx } from '../../db/store.js';
 import { lockRows, nowIso, type LedgerTx } from '../../ledger/context.js';
 import { documentReference } from '../../ledger/documents.js';
@@ -10,16 +10,18 @@ import { releaseReservationParts } from '../../ledger/reservation-parts.js';
 import { releaseReservations, reserveStock } from '../../ledger/reservations.js';
 import { runCommand } from '../../app/command.js';
 import { authorize, requireWarehouse, type ServiceContext } from '../../app/context.js';
+import { shipmentsOfOrder } from '../shipping/view.js';
 import { requireDocumentWarehouse } from '../users/scope.js';
 import { fillBackorders } from './backorders.js';
 import { SALES_ORDER } from './document-type.js';
 import { checkRequestedOn, Problems, resolveCustomer, resolveLines, warehouseIdsByCode, type ResolvedLine } from './input.js';
 import { backordered, lineStates, openQuantity, type LineState } from './lines.js';
 import { orderLock, refuseWhenLocked } from './lock-period.js';
+import { prepared } from './prepared.js';
 import { promiseDates } from './promise.js';
 import type { CreateOrderInput, UpdateOrderInput } from './schemas.js';
-import { minExpiryFor, shelfLifeByOrder } from './shelf-life.js';
-import { getSalesOrder, listSalesOrders, salesOrderView } from './view.js';
+import { minExpiryFor } from './shelf-life.js';
+import { getSalesOrder, listSalesOrders, orderView, readOrderHead, salesOrderView } from './view.js';
 
 export { SALES_ORDER, getSalesOrder, listSalesOrders, salesOrderView };
 
@@ -46,23 +48,23 @@ export async function createSalesOrder(ctx: ServiceContext, input: SalesOrderInp
     requireWarehouse(ctx.actor, warehouseId);
     const who = await resolveCustomer(tx, orgId, input, problems);
     checkRequestedOn(problems, 'requestedOn', input.requestedOn);
-    const lines = await resolveLines(tx, orgId, input.lines, warehouseId, problems);
+    const lines = await resolveLines(tx, orgId, input.lines, warehouseId, problems, input.warehouse);
     requireLineWarehouses(ctx, lines);
     problems.throwIfAny();
     const at = nowIso();
-    const order = await tx
-      .insertInto('sales_orders')
-      .values({
-        org_id: orgId, customer: who.customer ?? input.customer ?? '', partner_id: who.partnerId ?? null, warehouse_id: warehouseId!, status: 'draft',
-        priority: input.priority ?? 5, allow_backorder: input.allowBackorder ? 1 : 0, requested_on: input.requestedOn ?? null,
-        reference: input.reference ?? null, note: input.note ?? null,
-        created_by: userId, created_at: at, updated_at: at, confirmed_at: null, shipped_at: null, cancelled_at: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const orderId = num(order.id);
-    await insertLines(tx, orgId, orderId, lines);
-    const body = await salesOrderView(tx, orgId, orderId);
+    const [row] = await insertOrder(tx, {
+      org_id: orgId, customer: who.customer ?? input.customer ?? '', partner_id: who.partnerId ?? null, warehouse_id: warehouseId!, status: 'draft',
+      priority: input.priority ?? 5, allow_backorder: input.allowBackorder ? 1 : 0, requested_on: input.requestedOn ?? null,
+      reference: input.reference ?? null, note: input.note ?? null,
+      created_by: userId, created_at: at, updated_at: at, confirmed_at: null, shipped_at: null, cancelled_at: null,
+    });
+    if (!row) throw new Error('the new sales order was not returned');
+    const orderId = num(row.id);
+    const states = await insertLines(tx, orgId, orderId, lines);
+    // The view from what was just written (no read back): a new draft has no reservations, shipments or pick tasks.
+    const head = { row, warehouseCode: input.warehouse, partner: row.partner_id === null ? null : (who.partner ?? null) };
+    const lock = await orderLock(tx, orgId, { id: orderId, status: row.status, requestedOn: row.requested_on }, states, { picking: false });
+    const body = orderView(head, states, lock, []);
     return { status: 201, body, audit: { action: 'sales.create', targetType: SALES_ORDER, targetId: orderId, detail: body }, events: [{ type: 'sales-order.created', payload: body }] };
   });
 }
@@ -72,16 +74,24 @@ function requireLineWarehouses(ctx: ServiceContext, lines: Array<{ warehouseId: 
   for (const warehouseId of new Set(lines.map((l) => l.warehouseId))) if (warehouseId > 0) requireWarehouse(ctx.actor, warehouseId);
 }
 
-async function insertLines(tx: Tx, orgId: number, orderId: number, lines: ResolvedLine[]) {
-  await tx
-    .insertInto('sales_order_lines')
-    .values(
-      lines.map((l, i) => ({
-        org_id: orgId, order_id: orderId, line_no: i + 1, item_id: l.itemId, warehouse_id: l.warehouseId, quantity: l.quantity, cancelled_quantity: 0n,
-        unit_price: l.unitPrice, discount_percent: l.discountPercent, requested_on: l.requestedOn, promised_on: null,
-      })),
-    )
-    .execute();
+const insertOrder = prepared((db, p: Insertable<SalesOrdersTable>) => db.insertInto('sales_orders').values(p).returningAll());
+
+const insertLineRows = prepared((db, p: { rows: Array<Insertable<SalesOrderLinesTable>> }) => db.insertInto('sales_order_lines').values(p.rows).returning(['id', 'line_no']));
+
+/** Insert the order's lines (numbered 1..n); returns them as line states (nothing reserved, shipped or cancelled yet). */
+async function insertLines(tx: Tx, orgId: number, orderId: number, lines: ResolvedLine[]): Promise<LineState[]> {
+  const rows = await insertLineRows(tx, {
+    rows: lines.map((l, i) => ({
+      org_id: orgId, order_id: orderId, line_no: i + 1, item_id: l.itemId, warehouse_id: l.warehouseId, quantity: l.quantity, cancelled_quantity: 0n,
+      unit_price: l.unitPrice, discount_percent: l.discountPercent, requested_on: l.requestedOn, promised_on: null,
+    })),
+  });
+  const ids = new Map(rows.map((r) => [num(r.line_no), num(r.id)]));
+  return lines.map((l, i) => ({
+    id: ids.get(i + 1)!, orderId, lineNo: i + 1, itemId: l.itemId, sku: l.sku, unit: l.unit, unitPrecision: l.unitPrecision,
+    warehouseId: l.warehouseId, warehouseCode: l.warehouseCode, quantity: l.quantity, cancelled: 0n, reserved: 0n, shipped: 0n,
+    unitPrice: l.unitPrice, discountPercent: l.discountPercent, requestedOn: l.requestedOn, promisedOn: null,
+  }));
 }
 
 /** Fields a confirmed order still takes (within the lock period rules); the rest only on drafts. */
@@ -162,12 +172,11 @@ async function lockOrderRow(lt: LedgerTx, orgId: number, id: number) {
   return order;
 }
 
-export async function lockOrder(lt: LedgerTx, orgId: number, id: number, next: SalesOrderStatus) {
-  const order = await lockOrderRow(lt, orgId, id);
-  if (!TRANSITIONS[order.status].includes(next)) {
-    throw conflict(`sales order ${documentReference(SALES_ORDER, id)} is ${order.status} and cannot become ${next}`, { currentStatus: order.status });
+/** 409 unless the state machine lets an order in `status` become `next`. */
+function refuseTransition(id: number, status: SalesOrderStatus, next: SalesOrderStatus): void {
+  if (!TRANSITIONS[status].includes(next)) {
+    throw conflict(`sales order ${documentReference(SALES_ORDER, id)} is ${status} and cannot become ${next}`, { currentStatus: status });
   }
-  return order;
 }
 
 /** The order's lines locked (PostgreSQL) in id order, as backorder fills lock them, then re-read. */
@@ -176,11 +185,31 @@ async function lockLines(lt: LedgerTx, orgId: number, orderId: number): Promise<
   return lineStates(lt.tx, orgId, { orderIds: [orderId] });
 }
 
-export async function setStatus(tx: Tx, orgId: number, id: number, status: SalesOrderStatus) {
+/** The column stamped with the time an order reaches a status (the others have none). */
+const STAMPED: Partial<Record<SalesOrderStatus, 'confirmed_at' | 'shipped_at' | 'cancelled_at'>> = { confirmed: 'confirmed_at', shipped: 'shipped_at', cancelled: 'cancelled_at' };
+
+/** One prepared UPDATE per status: the stamped column is part of the statement. */
+const statusUpdate = (status: SalesOrderStatus) => {
+  const stamp = STAMPED[status];
+  return prepared((db, p: { orgId: number; id: number; at: string }) =>
+    db.updateTable('sales_orders').set({ status, updated_at: p.at, ...(stamp ? { [stamp]: p.at } : {}) }).where('org_id', '=', p.orgId).where('id', '=', p.id),
+  );
+};
+const statusUpdates: Record<SalesOrderStatus, ReturnType<typeof statusUpdate>> = {
+  draft: statusUpdate('draft'), confirmed: statusUpdate('confirmed'), partially_shipped: statusUpdate('partially_shipped'),
+  shipped: statusUpdate('shipped'), cancelled: statusUpdate('cancelled'),
+};
+
+/** Set the order's status (and its time stamp); returns the time written. */
+export async function setStatus(tx: Tx, orgId: number, id: number, status: SalesOrderStatus): Promise<string> {
   const at = nowIso();
-  const stamp = status === 'confirmed' ? { confirmed_at: at } : status === 'shipped' ? { shipped_at: at } : status === 'cancelled' ? { cancelled_at: at } : {};
-  await tx.updateTable('sales_orders').set({ status, updated_at: at, ...stamp }).where('org_id', '=', orgId).where('id', '=', id).execute();
+  await statusUpdates[status](tx, { orgId, id, at });
+  return at;
 }
+
+const promiseAllLines = prepared((db, p: { orgId: number; orderId: number; date: string }) =>
+  db.updateTable('sales_order_lines').set({ promised_on: p.date }).where('org_id', '=', p.orgId).where('order_id', '=', p.orderId),
+);
 
 /**
  * Confirm. Each line reserves in its own warehouse (FEFO, never expired lots, the customer's
@@ -194,19 +223,23 @@ export async function confirmSalesOrder(ctx: ServiceContext, id: number) {
   await requireDocumentWarehouse(ctx.store.read, ctx.actor, 'sales_orders', id);
   const { orgId } = ctx.actor;
   return runCommand(ctx, async (lt) => {
+    // The order (locked) and its lines are read once; the answer is built from them and what this command wrote.
+    const head = await readOrderHead(lt.tx, orgId, id, lt);
+    const order = head.row;
     // Scope before status, under the lock: the order's warehouse and every warehouse its lines reserve in.
-    const locked = await lockOrderRow(lt, orgId, id);
-    requireWarehouse(ctx.actor, num(locked.warehouse_id));
-    requireLineWarehouses(ctx, await lineStates(lt.tx, orgId, { orderIds: [id] }));
-    const order = await lockOrder(lt, orgId, id, 'confirmed');
+    requireWarehouse(ctx.actor, num(order.warehouse_id));
+    const all = await lineStates(lt.tx, orgId, { orderIds: [id] });
+    requireLineWarehouses(ctx, all);
+    refuseTransition(id, order.status, 'confirmed');
     // No line locks needed: backorder fills only touch confirmed orders, and this one is a locked draft.
-    const lines = (await lineStates(lt.tx, orgId, { orderIds: [id] })).filter((l) => openQuantity(l) > 0n);
+    const lines = all.filter((l) => openQuantity(l) > 0n);
     const partial = num(order.allow_backorder) === 1;
     const today = todayIso();
-    const minExpiresOn = minExpiryFor((await shelfLifeByOrder(lt.tx, orgId, [id])).get(id) ?? null, today);
+    const minExpiresOn = minExpiryFor(head.partner?.minShelfLifeDays ?? null, today);
     const byWarehouse = new Map<number, LineState[]>();
     for (const l of lines) byWarehouse.set(l.warehouseId, [...(byWarehouse.get(l.warehouseId) ?? []), l]);
     const shortLines: ShortLine[] = [];
+    const claimed = new Map<number, bigint>();
     for (const warehouseId of [...byWarehouse.keys()].sort((a, b) => a - b)) {
       const group = byWarehouse.get(warehouseId)!;
       const result = await reserveStock(lt, {
@@ -219,6 +252,7 @@ export async function confirmSalesOrder(ctx: ServiceContext, id: number) {
           shortLines.push({ line: l.lineNo, sku: l.sku, requested: toJsonNumber(l.quantity), available: toJsonNumber(short.get(l.itemId)!.available) });
         }
       }
+      for (const c of result.claimed) claimed.set(c.lineId, (claimed.get(c.lineId) ?? 0n) + c.quantity);
     }
     if (shortLines.length > 0) {
       // Throwing rolls back what the other warehouses reserved: all or nothing across warehouses.
@@ -229,20 +263,28 @@ export async function confirmSalesOrder(ctx: ServiceContext, id: number) {
         shortLines.map((s) => ({ field: `lines.${s.line - 1}.quantity`, message: `only ${s.available} available` })),
       );
     }
-    await setStatus(lt.tx, orgId, id, 'confirmed');
+    const at = await setStatus(lt.tx, orgId, id, 'confirmed');
+    // The lines as they now stand: what was reserved before plus what this command claimed.
+    const after = all.map((l) => ({ ...l, reserved: l.reserved + (claimed.get(l.id) ?? 0n) }));
     let waiting: Array<{ line: number; backordered: number }> = [];
     if (!partial) {
       // Everything is reserved: every line is promised today.
-      await lt.tx.updateTable('sales_order_lines').set({ promised_on: today }).where('org_id', '=', orgId).where('order_id', '=', id).execute();
+      await promiseAllLines(lt.tx, { orgId, orderId: id, date: today });
+      for (const l of after) l.promisedOn = today;
     } else {
-      const after = await lineStates(lt.tx, orgId, { orderIds: [id] });
       const promises = await promiseDates(lt.tx, orgId, after.filter((l) => openQuantity(l) > 0n), today);
       for (const [lineId, date] of promises) {
         await lt.tx.updateTable('sales_order_lines').set({ promised_on: date }).where('org_id', '=', orgId).where('id', '=', lineId).execute();
       }
+      for (const l of after) if (promises.has(l.id)) l.promisedOn = promises.get(l.id)!;
       waiting = after.filter((l) => backordered(l) > 0n).map((l) => ({ line: l.lineNo, backordered: toJsonNumber(backordered(l)) }));
     }
-    const body = await salesOrderView(lt.tx, orgId, id);
+    // Only drafts confirm, and a draft never had a reservation (so no pick task holds one) nor a
+    // shipment: nothing to read for them. The lines say so too; if they ever did not, both are read.
+    const neverReserved = all.every((l) => l.reserved === 0n && l.shipped === 0n);
+    const confirmed = { ...head, row: { ...order, status: 'confirmed' as const, updated_at: at, confirmed_at: at } };
+    const lock = await orderLock(lt.tx, orgId, { id, status: 'confirmed', requestedOn: order.requested_on }, after, neverReserved ? { picking: false } : {});
+    const body = orderView(confirmed, after, lock, neverReserved ? [] : await shipmentsOfOrder(lt.tx, orgId, id));
     return { status: 200, body, audit: { action: 'sales.confirm', targetType: SALES_ORDER, targetId: id, ...(waiting.length > 0 ? { detail: { backorders: waiting } } : {}) }, events: [{ type: 'sales-order.confirmed', payload: body }] };
   });
 }
@@ -261,7 +303,7 @@ export async function cancelSalesOrder(ctx: ServiceContext, id: number) {
     const order = await lockOrderRow(lt, orgId, id);
     requireWarehouse(ctx.actor, num(order.warehouse_id));
     const next: SalesOrderStatus = order.status === 'partially_shipped' ? 'shipped' : 'cancelled';
-    await lockOrder(lt, orgId, id, next);
+    refuseTransition(id, order.status, next);
     const lines = await lockLines(lt, orgId, id);
     refuseWhenLocked(await orderLock(lt.tx, orgId, { id, status: order.status, requestedOn: order.requested_on }, lines), id, 'cancelled');
     const released = await releaseReservations(lt, orgId, SALES_ORDER, id);
