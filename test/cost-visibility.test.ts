@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from './support/engines.js';
 import { startTestApi, type TestApi } from './support/http.js';
-import { hideCosts } from '../src/app/cost-visibility.js';
+import { hideCosts, isMoneyKey } from '../src/app/cost-visibility.js';
 
 const V = '/api/v1';
 /** What counts as money in a response: costs, prices, values, amounts, totals, margins, discounts. */
 const MONEY = /cost|price|value|amount|total|margin|discount|valuation/i;
+/** Counts, even under a money key (`totals.lines`), and a list page's `total` (matches beside `items`): not money. */
+const COUNTS = new Set(['lines', 'pending', 'excluded', 'accurate', 'gainLines', 'lossLines', 'backordered']);
+const isCount = (key: string, parent: object) => COUNTS.has(key) || (key === 'total' && Array.isArray((parent as { items?: unknown }).items));
 
 /** Every money key that carries a number (or numeric text) anywhere in `body`, as paths. */
 function moneyNumbers(body: unknown, path = '$', inMoney = false, out: string[] = []): string[] {
@@ -16,9 +19,66 @@ function moneyNumbers(body: unknown, path = '$', inMoney = false, out: string[] 
   } else if (Array.isArray(body)) {
     body.forEach((v, i) => moneyNumbers(v, `${path}[${i}]`, inMoney, out));
   } else if (body && typeof body === 'object') {
-    for (const [k, v] of Object.entries(body)) moneyNumbers(v, `${path}.${k}`, inMoney || MONEY.test(k), out);
+    for (const [k, v] of Object.entries(body)) moneyNumbers(v, `${path}.${k}`, !isCount(k, body) && (inMoney || MONEY.test(k)), out);
   }
   return out;
+}
+
+type Schema = Record<string, any>;
+
+/** Whether a JSON Schema (2020-12, as OpenAPI 3.1 uses) lets `null` through. */
+function acceptsNull(s: Schema | boolean): boolean {
+  if (typeof s === 'boolean') return s;
+  if (s.type !== undefined && !(Array.isArray(s.type) ? s.type : [s.type]).includes('null')) return false;
+  if (Array.isArray(s.enum) && !s.enum.includes(null)) return false;
+  if ('const' in s && s.const !== null) return false;
+  if (s.anyOf && !s.anyOf.some(acceptsNull)) return false;
+  if (s.oneOf && s.oneOf.filter(acceptsNull).length !== 1) return false;
+  if (s.allOf && !s.allOf.every(acceptsNull)) return false;
+  return true;
+}
+
+/** The schemas that may describe `key` of an object under `s` (every union branch that has it); [] when unlisted and forbidden. */
+function propertySchemas(s: Schema | boolean, key: string): Array<Schema | boolean> {
+  if (typeof s === 'boolean') return [s];
+  const branches = [...(s.anyOf ?? []), ...(s.oneOf ?? []), ...(s.allOf ?? [])];
+  if (branches.length) return branches.flatMap((b: Schema) => propertySchemas(b, key));
+  if (s.properties?.[key] !== undefined) return [s.properties[key]];
+  if (s.additionalProperties === false) return [];
+  return [s.additionalProperties ?? true];
+}
+
+function itemSchemas(s: Schema | boolean): Array<Schema | boolean> {
+  if (typeof s === 'boolean') return [s];
+  const branches = [...(s.anyOf ?? []), ...(s.oneOf ?? []), ...(s.allOf ?? [])];
+  if (branches.length) return branches.flatMap(itemSchemas);
+  return [s.items ?? true];
+}
+
+/** Every null under a money key in `body` that none of the schemas for its place allows, as paths; counts the nulls checked. */
+function disallowedMoneyNulls(body: unknown, schemas: Array<Schema | boolean>, path: string, inMoney: boolean, seen: { nulls: number }, out: string[] = []): string[] {
+  if (body === null) {
+    if (inMoney) {
+      seen.nulls++;
+      if (!schemas.some(acceptsNull)) out.push(path);
+    }
+  } else if (Array.isArray(body)) {
+    const items = schemas.flatMap(itemSchemas);
+    body.forEach((v, i) => disallowedMoneyNulls(v, items, `${path}[${i}]`, inMoney, seen, out));
+  } else if (body && typeof body === 'object') {
+    for (const [k, v] of Object.entries(body)) disallowedMoneyNulls(v, schemas.flatMap((s) => propertySchemas(s, k)), `${path}.${k}`, inMoney || isMoneyKey(k), seen, out);
+  }
+  return out;
+}
+
+/** The OpenAPI path template a concrete path answers to: literal segments win over {params}. */
+function templateOf(paths: string[], path: string): string | undefined {
+  const parts = path.replace(/\?.*$/, '').split('/');
+  const fits = paths.filter((t) => {
+    const ts = t.split('/');
+    return ts.length === parts.length && ts.every((seg, i) => seg === parts[i] || /^\{\w+\}$/.test(seg));
+  });
+  return fits.sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0))[0];
 }
 
 describe('hideCosts', () => {
@@ -28,9 +88,14 @@ describe('hideCosts', () => {
 
   it('nulls money of roles without report.view_cost, keeping the shape and the input', () => {
     const hidden = hideCosts(input, viewer);
-    expect(hidden).toEqual({ sku: 'A', quantity: 5, unitCost: null, total: null, lines: [{ unitPrice: null, amount: null, costMethod: 'fifo' }], totals: { lines: null, gainValue: null }, valuePercent: null });
+    expect(hidden).toEqual({ sku: 'A', quantity: 5, unitCost: null, total: null, lines: [{ unitPrice: null, amount: null, costMethod: 'fifo' }], totals: { lines: 2, gainValue: null }, valuePercent: null });
     expect(input.unitCost).toBe(2.5);
     expect(moneyNumbers(hidden)).toEqual([]);
+  });
+  it('keeps counts: the total of matches of a list page, and counts under a money key', () => {
+    const page = { items: [{ sku: 'A', total: 7 }], total: 40 };
+    expect(hideCosts(page, viewer)).toEqual({ items: [{ sku: 'A', total: null }], total: 40 });
+    expect(hideCosts({ totals: { net: 5, backordered: 1 } }, viewer)).toEqual({ totals: { net: null, backordered: 1 } });
   });
   it('shows everything to roles with the right, custom roles included', () => {
     expect(hideCosts(input, admin)).toBe(input);
@@ -115,6 +180,47 @@ describe.each(ENGINES)('cost visibility on %s', (engine) => {
     expect(leaks).toEqual([]);
     expect(viewed).toBeGreaterThan(20);
     expect(adminMoney).toBeGreaterThan(20); // the same calls do carry money for the admin: the check can fail
+  });
+
+  it('the OpenAPI document allows every null a viewer gets for money (and declares e.g. order totals nullable)', async () => {
+    const openapi = (await (await fetch(`${api.baseUrl}${V}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, Schema>> };
+    expect(openapi.openapi).toMatch(/^3\.1\./); // nullable is written as type: [..., 'null']
+    const responseSchema = (template: string, method = 'get', status = '200') => openapi.paths[template]?.[method]?.responses?.[status]?.content?.['application/json']?.schema as Schema | undefined;
+    const templates = Object.keys(openapi.paths);
+    const wrong: string[] = [];
+    const seen = { nulls: 0 };
+    let checked = 0;
+    for (const path of await everyGet()) {
+      const res = await api.call('GET', V + path, undefined, viewer);
+      if (res.status !== 200 || typeof res.body !== 'object') continue;
+      const template = templateOf(templates, V + path);
+      const schema = template && responseSchema(template);
+      if (!schema) continue;
+      checked++;
+      wrong.push(...disallowedMoneyNulls(res.body, [schema], '$', false, seen).map((p) => `GET ${path} ${p}`));
+    }
+    // A write's answer (201) is hidden the same way.
+    const made = await api.call('POST', `${V}/inventory-adjustments`, { warehouse: 'CV', lines: [{ sku: 'GOLD', quantity: 1, unitCost: 5 }] }, clerk);
+    expect(made.status).toBe(201);
+    wrong.push(...disallowedMoneyNulls(made.body, [responseSchema(`${V}/inventory-adjustments`, 'post', '201') ?? {}], '$', false, seen).map((p) => `POST /inventory-adjustments ${p}`));
+    expect(wrong).toEqual([]);
+    expect(checked).toBeGreaterThan(20);
+    expect(seen.nulls).toBeGreaterThan(20); // the viewer did get hidden money to check against the document
+
+    const po = responseSchema(`${V}/purchase-orders/{id}`)!;
+    expect(po.properties.total.type).toEqual(['number', 'null']);
+    expect(po.properties.total.description).toMatch(/null when the caller may not see costs/i);
+    expect(po.properties.lines.items.properties.unitPrice.type).toEqual(['number', 'null']);
+    const so = responseSchema(`${V}/sales-orders/{id}`)!;
+    expect(so.properties.totals.properties.net.type).toEqual(['number', 'null']);
+    expect(so.properties.lines.items.properties.amount.type).toEqual(['number', 'null']);
+    expect(responseSchema(`${V}/moves`)!.properties.items.items.properties.unitCost.type).toContain('null');
+    // Counts are not money: a list page's number of matches, the lines with a backorder.
+    expect(responseSchema(`${V}/items`)!.properties.total.type).toBe('integer');
+    expect(so.properties.totals.properties.backordered.type).toBe('integer');
+    // Requests are unchanged: a price sent must still be a number.
+    const poBody = openapi.paths[`${V}/purchase-orders`]!.post!.requestBody.content['application/json'].schema;
+    expect(poBody.properties.lines.items.properties.unitPrice.type).toBe('number');
   });
 
   it('the documents keep their shape: money fields are null for the viewer', async () => {

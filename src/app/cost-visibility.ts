@@ -9,6 +9,18 @@ const NUMERIC_TEXT = /^-?\d+(\.\d+)?$/;
 
 export const isMoneyKey = (key: string): boolean => MONEY_KEY.test(key);
 
+/** Counts that sit under a money key (a stock count's `totals`, a sales order's `totals`): never money. */
+const COUNT_KEYS = new Set(['lines', 'pending', 'excluded', 'accurate', 'gainLines', 'lossLines', 'backordered']);
+
+/**
+ * Whether the value at `key` is hidden: below a money key, or a money key itself. Counts are
+ * not, nor is a list page's `total` (the number of matches, beside its `items`).
+ */
+export function hidesCost(key: string, parentHidden: boolean, isListPage: boolean): boolean {
+  if (COUNT_KEYS.has(key) || (key === 'total' && isListPage)) return false;
+  return parentHidden || moneyKey(key);
+}
+
 export function canSeeCosts(actor: Actor): boolean {
   return can(actor, 'report.view_cost');
 }
@@ -59,6 +71,7 @@ function strip(value: unknown, hidden: boolean): unknown {
   if (Buffer.isBuffer(value) || value instanceof Uint8Array || value instanceof Date) return value;
   const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(source)) out[k] = strip(source[k], hidden || moneyKey(k));
+  const listPage = Array.isArray(source.items);
+  for (const k of Object.keys(source)) out[k] = strip(source[k], hidesCost(k, hidden, listPage));
   return out;
 }
