@@ -20,16 +20,18 @@ export const CHUNK_ROWS = 1000;
  * it answers 202 at once; GET /imports/{id} shows the progress). A failure of the job itself
  * (unreadable file, a row refused at commit) is recorded on the job, never thrown.
  */
-export function startInBackground(requestCtx: ServiceContext, jobId: number, work: 'validate' | 'commit', then?: (ctx: ServiceContext) => Promise<void>): void {
+export function startInBackground(requestCtx: ServiceContext, jobId: number, work: 'validate' | 'commit', then?: (ctx: ServiceContext) => Promise<void>, signal?: AbortSignal): void {
   // Not the request's Idempotency-Key: each chunk is its own command (or brings its own key).
   const ctx: ServiceContext = { store: requestCtx.store, actor: requestCtx.actor };
   const key = jobKey(ctx.actor.orgId, jobId);
   const task = (async () => {
     try {
       if (work === 'validate') await validateJob(ctx, jobId);
-      else await commitJob(ctx, jobId);
+      else await commitJob(ctx, jobId, signal);
       if (then) await then(ctx);
     } catch (error) {
+      // Stopped with the server: the job stays committing at its cursor, resumed at the next start.
+      if (error instanceof CommitStopped) return;
       await failJob(ctx, jobId, error).catch(() => undefined);
     } finally {
       running.delete(key);
@@ -37,6 +39,9 @@ export function startInBackground(requestCtx: ServiceContext, jobId: number, wor
   })();
   running.set(key, task);
 }
+
+/** A commit stopped between chunks because the server is shutting down. */
+class CommitStopped extends Error {}
 
 /** Wait until a job's background work (if any) finished: tests and the CLI. */
 export async function settled(orgId: number, jobId: number): Promise<void> {
@@ -183,7 +188,7 @@ export async function validateJob(ctx: ServiceContext, jobId: number): Promise<v
  * so a commit cut short resumes after the last finished chunk and never writes a row twice.
  * mode `all` stops at the first row that is no longer valid; `good-rows` skips bad rows.
  */
-export async function commitJob(ctx: ServiceContext, jobId: number): Promise<void> {
+export async function commitJob(ctx: ServiceContext, jobId: number, signal?: AbortSignal): Promise<void> {
   const { orgId } = ctx.actor;
   const { job, handler, options } = await jobContext(ctx, jobId);
   const mode = job.mode === 'good-rows' ? 'good-rows' : 'all';
@@ -195,6 +200,7 @@ export async function commitJob(ctx: ServiceContext, jobId: number): Promise<voi
 
   const flush = async (chunk: RawRow[]) => {
     if (chunk.length === 0) return;
+    if (signal?.aborted) throw new CommitStopped(`import ${jobId} stopped`);
     const checked = await pass.check(chunk);
     const bad = checked.filter((r) => r.errors.length > 0);
     if (bad.length > 0 && mode === 'all') {
