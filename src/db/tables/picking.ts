@@ -4,7 +4,8 @@ import type { Int } from '../schema.js';
 /** Tables of picking (src/modules/picking) and of split shipments (src/modules/shipping). */
 type Id = ColumnType<Int, Int | undefined, never>;
 
-export type PickWaveStatus = 'open' | 'done';
+/** cancelled: cut by mistake or its orders went another way; nothing was picked in it. */
+export type PickWaveStatus = 'open' | 'done' | 'cancelled';
 /** open: still to pick; done: picked and/or reported short in full; closed: its reservation ended outside picking (shipped unpicked, cancelled). */
 export type PickTaskStatus = 'open' | 'done' | 'closed';
 export type CountSuggestionStatus = 'open' | 'counting' | 'resolved';

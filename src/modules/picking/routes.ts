@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { defineRoute, type RouteSpec } from '../../http/route.js';
 import { IdParams } from '../../http/schemas.js';
+import { cancelWave } from './cancel.js';
 import { listWaveCandidates } from './candidates.js';
 import { scanTask, scanWave } from './scan.js';
-import { CandidateQuery, CandidateView, ResolveBody, ScanBody, ShortBody, ShortResult, SuggestionQuery, SuggestionView, TaskView, WaveBody, WaveQuery, WaveSummary, WaveView } from './schemas.js';
+import { CancelWaveBody, CandidateQuery, CandidateView, ResolveBody, ScanBody, ShortBody, ShortResult, SuggestionQuery, SuggestionView, TaskView, WaveBody, WaveQuery, WaveSummary, WaveView } from './schemas.js';
 import { getTask, getWave, listWaves } from './service.js';
 import { shortPick } from './short.js';
 import { getCountSuggestion, listCountSuggestions, openCountForSuggestion, resolveCountSuggestion } from './suggestions.js';
@@ -38,6 +39,11 @@ export const pickingRoutes: RouteSpec[] = [
     method: 'POST', path: '/pick-waves/{id}/scan', tag, summary: 'Pick by scan within a wave: bin, item and lot find the open task (route order); nothing matching is 422 naming the field', params: IdParams, body: ScanBody,
     responses: { 200: { description: 'The task the scan was booked on', schema: TaskView } },
     handler: ({ ctx, params, body }) => scanWave(ctx, params.id, body),
+  }),
+  defineRoute({
+    method: 'POST', path: '/pick-waves/{id}/cancel', tag, summary: 'Cancel an open wave where nothing was picked: its open tasks go, the orders keep their reservations and wait for a new wave; picked, done or cancelled: 409', params: IdParams, body: CancelWaveBody,
+    responses: { 200: { description: 'The wave, cancelled', schema: WaveView } },
+    handler: ({ ctx, params, body }) => cancelWave(ctx, params.id, body ?? {}),
   }),
   defineRoute({
     method: 'GET', path: '/pick-tasks/{id}', tag, summary: 'Get a pick task', params: IdParams,

@@ -21,6 +21,10 @@ export const ShortBody = z.strictObject({
   found: Quantity.optional().describe('How much of what is left on the task was found and is taken now (default 0); the rest is missing'),
 }).optional();
 
+export const CancelWaveBody = z.strictObject({
+  reason: z.string().trim().min(1).max(500).optional().describe('Why the wave is cancelled; kept in the audit'),
+}).optional();
+
 export const ResolveBody = z.strictObject({
   found: Quantity.describe('How much of the missing quantity was found after all: back to the bin; the rest is written off'),
 });
@@ -40,7 +44,7 @@ export const CandidateView = z.object({
   skus: z.array(z.string()),
 });
 
-export const WaveQuery = z.strictObject({ status: z.enum(['open', 'done']).optional(), warehouse: Code.optional(), after: Cursor, limit: Limit });
+export const WaveQuery = z.strictObject({ status: z.enum(['open', 'done', 'cancelled']).optional(), warehouse: Code.optional(), after: Cursor, limit: Limit });
 export const SuggestionQuery = z.strictObject({ status: z.enum(['open', 'counting', 'resolved']).optional(), warehouse: Code.optional(), after: Cursor, limit: Limit });
 
 export const TaskView = z.object({
@@ -51,13 +55,13 @@ export const TaskView = z.object({
   status: z.enum(['open', 'done', 'closed']), updatedAt: z.string(),
 });
 export const WaveView = z.object({
-  id: z.number().int(), number: z.string(), warehouse: z.string(), warehouseId: z.number().int(), status: z.enum(['open', 'done']), note: z.string().nullable(),
+  id: z.number().int(), number: z.string(), warehouse: z.string(), warehouseId: z.number().int(), status: z.enum(['open', 'done', 'cancelled']), note: z.string().nullable(),
   createdBy: z.number().int(), createdAt: z.string(), completedAt: z.string().nullable(), orders: z.array(z.string()),
   progress: z.object({ tasks: z.number().int(), open: z.number().int(), done: z.number().int(), closed: z.number().int() }),
   tasks: z.array(TaskView),
 });
 export const WaveSummary = z.object({
-  id: z.number().int(), number: z.string(), warehouse: z.string(), status: z.enum(['open', 'done']), note: z.string().nullable(),
+  id: z.number().int(), number: z.string(), warehouse: z.string(), status: z.enum(['open', 'done', 'cancelled']), note: z.string().nullable(),
   createdAt: z.string(), completedAt: z.string().nullable(), tasks: z.number().int(), openTasks: z.number().int(),
 });
 export const SuggestionView = z.object({

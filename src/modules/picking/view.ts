@@ -99,7 +99,7 @@ export async function waveView(db: Db, orgId: number, id: number) {
 export type WaveView = Awaited<ReturnType<typeof waveView>>;
 
 /** Waves newest first, keyset-paginated by id. */
-export async function listWaveRows(db: Db, orgId: number, filter: { status?: 'open' | 'done'; warehouse?: string; after?: number; limit: number; warehouseIds?: readonly number[] | null }) {
+export async function listWaveRows(db: Db, orgId: number, filter: { status?: 'open' | 'done' | 'cancelled'; warehouse?: string; after?: number; limit: number; warehouseIds?: readonly number[] | null }) {
   let query = db
     .selectFrom('pick_waves as w')
     .innerJoin('warehouses as h', (j) => j.onRef('h.org_id', '=', 'w.org_id').onRef('h.id', '=', 'w.warehouse_id'))

@@ -5,7 +5,7 @@
  * One screen for `/picking` and `/picking/{id}`.
  */
 import { useState } from 'react';
-import { Alert, App, Button, Card, Descriptions, Form, Input, InputNumber, Space, Table, Tabs, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Form, Input, InputNumber, Modal, Space, Table, Tabs, Typography } from 'antd';
 import { ArrowLeftOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -154,6 +154,41 @@ function TaskForm({ task, mode, onDone }: { task: Task; mode: 'pick' | 'short'; 
   );
 }
 
+/** Cancel an open wave (danger, confirmed in a dialog, optional reason); the API refuses one with picked tasks (409). */
+function CancelWave({ wave }: { wave: Wave }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string>();
+  const [key, renewKey] = useCommandKey();
+  const run = useMutation({
+    mutationFn: () => api.post<Wave>(`/pick-waves/${wave.id}/cancel`, reason.trim() ? { reason: reason.trim() } : {}, { idempotencyKey: key }),
+    onSuccess: () => {
+      renewKey();
+      setOpen(false);
+      message.success(t('wave.cancelled', { number: wave.number }));
+      void queryClient.invalidateQueries();
+    },
+    onError: (e) => { renewKey(); setError(describeError(e)); },
+  });
+  return (
+    <>
+      <Button danger onClick={() => { setError(undefined); setReason(''); setOpen(true); }} data-testid="wave-cancel">{t('wave.cancel')}</Button>
+      <Modal open={open} title={t('wave.cancelTitle', { number: wave.number })} okText={t('wave.cancelConfirm')} cancelText={t('wave.cancelKeep')}
+        okButtonProps={{ danger: true }} confirmLoading={run.isPending} onOk={() => run.mutate()} onCancel={() => setOpen(false)} destroyOnHidden>
+        <Space orientation="vertical" style={{ width: '100%' }}>
+          <Typography.Paragraph style={{ margin: 0 }}>{t('wave.cancelHint')}</Typography.Paragraph>
+          {error && <Alert type="error" showIcon role="alert" title={error} />}
+          <Input.TextArea id="wave-cancel-reason" aria-label={t('wave.cancelReason')} placeholder={t('wave.cancelReason')} maxLength={500} rows={2}
+            value={reason} onChange={(e) => setReason(e.target.value)} data-testid="wave-cancel-reason" />
+        </Space>
+      </Modal>
+    </>
+  );
+}
+
 function WaveDetail({ id }: { id: string }) {
   const { t } = useI18n();
   const navigate = useNavigate();
@@ -180,7 +215,12 @@ function WaveDetail({ id }: { id: string }) {
         <Button type="text" icon={<ArrowLeftOutlined />} onClick={() => navigate('/picking')} aria-label={t('app.back')} />
         <Typography.Title level={1} style={{ fontSize: 20, margin: 0 }}>{t('flow.waves')} {wave?.number ?? ''}</Typography.Title>
       </Space>
-    } extra={<Button icon={<ReloadOutlined />} onClick={() => void query.refetch()} aria-label={t('common.refresh')} />}>
+    } extra={
+      <Space>
+        {wave?.status === 'open' && wave.tasks.every((x) => x.picked === 0) && <CancelWave wave={wave} />}
+        <Button icon={<ReloadOutlined />} onClick={() => void query.refetch()} aria-label={t('common.refresh')} />
+      </Space>
+    }>
       <QueryState isLoading={query.isLoading} error={query.error} refetch={() => void query.refetch()}>
         {wave && (
           <Space orientation="vertical" size="large" style={{ width: '100%' }}>

@@ -347,4 +347,11 @@ export const en: Record<string, string> = {
   'wave.recent': 'Scanned now',
   'wave.logOk': 'Picked',
   'wave.logRefused': 'Refused',
+  'wave.cancel': 'Cancel wave',
+  'wave.cancelTitle': 'Cancel wave {number}?',
+  'wave.cancelHint': 'Open tasks are removed; the orders keep their reserved stock and can be put in a new wave. A wave with picked tasks cannot be cancelled.',
+  'wave.cancelReason': 'Reason (optional)',
+  'wave.cancelConfirm': 'Cancel the wave',
+  'wave.cancelKeep': 'Keep the wave',
+  'wave.cancelled': 'Wave {number} cancelled',
 };

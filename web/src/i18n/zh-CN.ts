@@ -347,4 +347,11 @@ export const zhCN: Record<string, string> = {
   'wave.recent': '本次扫描',
   'wave.logOk': '成功',
   'wave.logRefused': '被拒绝',
+  'wave.cancel': '取消波次',
+  'wave.cancelTitle': '取消波次 {number}？',
+  'wave.cancelHint': '未完成的任务将被移除；订单保留已预留的库存，可重新生成波次。已有拣货的波次不能取消。',
+  'wave.cancelReason': '原因（可选）',
+  'wave.cancelConfirm': '确认取消波次',
+  'wave.cancelKeep': '保留波次',
+  'wave.cancelled': '已取消波次 {number}',
 };
