@@ -139,4 +139,17 @@ describe('desktop pick waves: choose the orders, pick by scan', () => {
     expect(feedback.filter((f) => f === 'ok').length).toBeGreaterThanOrEqual(2);
     e2e.assertNoConsoleErrors();
   });
+
+  it('cancels a wave with nothing picked from its page: the order waits for a wave again', async () => {
+    const cut = await ok('POST', '/pick-waves', { warehouse: 'WH1', orders: [orders.urgent!.id] });
+    await page.goto(`/picking/${cut.id}`);
+    await page.getByTestId('wave-cancel').click();
+    await page.getByTestId('wave-cancel-reason').fill('客户改为自提');
+    await page.locator('.ant-modal-footer .ant-btn-dangerous').click();
+    await expect.poll(async () => (await ok('GET', `/pick-waves/${cut.id}`)).status).toBe('cancelled');
+    await page.getByTestId('wave-header').getByText(/取消/).first().waitFor();
+    const waiting = await ok('GET', '/pick-waves/candidates?warehouse=WH1');
+    expect(waiting.items.map((o: { id: number }) => o.id)).toEqual([orders.urgent!.id]);
+    e2e.assertNoConsoleErrors();
+  });
 });
