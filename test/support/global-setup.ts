@@ -29,19 +29,32 @@ async function dropSchemas(which: (name: string) => boolean): Promise<void> {
   }
 }
 
-let run = '';
+/**
+ * Each vitest project (api, e2e) runs this global setup, in the same process: they share one run
+ * id (kept on globalThis, as each project may load this module afresh), and only the last
+ * teardown drops the run's schemas. With one id per project, the project that finished first
+ * dropped the other's schemas while its suites still ran.
+ */
+interface SharedRun { id: string; projects: number }
+const shared = globalThis as typeof globalThis & { __cangkuTestRun?: SharedRun };
 
 export async function setup(project: TestProject): Promise<void> {
-  const now = Math.floor(Date.now() / 1000);
-  run = `${now}_${randomBytes(3).toString('hex')}`;
-  project.provide('testRun', run);
-  await dropSchemas((name) => {
-    const started = /^t_(\d+)_[0-9a-f]+_[0-9a-f]+$/.exec(name)?.[1];
-    // Old-style names (t_<12 hex>) came from runs before run ids existed.
-    return started === undefined ? /^t_[0-9a-f]{12}$/.test(name) : now - Number(started) > STALE_SECONDS;
-  });
+  if (!shared.__cangkuTestRun) {
+    const now = Math.floor(Date.now() / 1000);
+    shared.__cangkuTestRun = { id: `${now}_${randomBytes(3).toString('hex')}`, projects: 0 };
+    await dropSchemas((name) => {
+      const started = /^t_(\d+)_[0-9a-f]+_[0-9a-f]+$/.exec(name)?.[1];
+      // Old-style names (t_<12 hex>) came from runs before run ids existed.
+      return started === undefined ? /^t_[0-9a-f]{12}$/.test(name) : now - Number(started) > STALE_SECONDS;
+    });
+  }
+  shared.__cangkuTestRun.projects++;
+  project.provide('testRun', shared.__cangkuTestRun.id);
 }
 
 export async function teardown(): Promise<void> {
-  await dropSchemas((name) => name.startsWith(`t_${run}_`));
+  const run = shared.__cangkuTestRun;
+  if (!run || --run.projects > 0) return;
+  shared.__cangkuTestRun = undefined;
+  await dropSchemas((name) => name.startsWith(`t_${run.id}_`));
 }
