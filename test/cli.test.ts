@@ -1,21 +1,8 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from './support/engines.js';
 import { startTestApi, type TestApi } from './support/http.js';
-
-const run = promisify(execFile);
-
-async function cangku(args: string[], databaseUrl: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/cangku.js', ...args], { env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+import { cangku } from './support/cli.js';
 
 /** `cangku migrate` and `cangku verify` against a real database of each engine. */
 describe.each(ENGINES)('cli on %s', (engine) => {

@@ -1,23 +1,11 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCompany, listCompanies } from '../src/app/companies.js';
 import { ADMIN_PASSWORD, ENGINES } from './support/engines.js';
 import { startTestApi, type TestApi } from './support/http.js';
+import { cangku } from './support/cli.js';
 
-const run = promisify(execFile);
 /** Each CLI run starts tsx and opens the database: seconds apiece on a busy machine. */
 const CLI_TIMEOUT = 180_000;
-
-async function cangku(args: string[], databaseUrl: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/cangku.js', ...args], { env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 /** Companies: createCompany, `cangku company add|list`, and that one company's users never see another's data. */
 describe.each(ENGINES)('companies on %s', (engine) => {
