@@ -7,14 +7,25 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startE2E, type E2E } from './support/browser.js';
 
-/** Pick an option of an Ant Design select: type into its search box, click the matching option. */
+/** Picks an option of a Select by typing, and waits until the select shows it (a click during the dropdown's animation can be lost: then it tries again). */
 async function choose(page: Page, inputId: string, typed: string, optionText: string | RegExp) {
   const input = page.locator(`#${inputId}`);
-  await input.click();
-  await input.fill(typed);
-  const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: optionText }).first();
-  await option.waitFor();
-  await option.click();
+  const select = page.locator('.ant-select', { has: input }).first();
+  const shown = optionText instanceof RegExp ? optionText : new RegExp(optionText.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  for (let attempt = 1; ; attempt++) {
+    await input.click();
+    await input.fill(typed);
+    const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: optionText }).first();
+    await option.waitFor();
+    await option.click();
+    try {
+      await expect.poll(() => select.innerText(), { timeout: 3_000 }).toMatch(shown);
+      await page.keyboard.press('Escape');
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
 }
 
 async function loginToken(e2e: E2E, username: string, password: string): Promise<string> {
